@@ -1,0 +1,255 @@
+"""The catalog: every loaded pack merged into one frozen, indexed body of content."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from craftcore._frozenmap import FrozenMap
+from craftcore.checks import LoadedPack, check_packs, order_packs
+from craftcore.errors import PackError, UnknownConcept
+from craftcore.model import Category, Concept, Hint, LearningPath, Pack, PackInfo, Recipe, Unlock
+from craftcore.problems import Problem
+from craftcore.reachability import fixed_point
+
+if TYPE_CHECKING:
+    import pluggy
+
+    from craftcore._planner import Planner
+    from craftcore.results import PlanStep
+
+__all__ = ["Catalog"]
+
+
+@attrs.define
+class _Index:
+    """Derived lookups, built once by :meth:`Catalog.from_packs` (not part of equality)."""
+
+    by_key: dict[tuple[str, ...], tuple[Recipe, ...]]
+    made_by: dict[str, tuple[Recipe, ...]]
+    used_in: dict[str, tuple[Recipe, ...]]
+    names: dict[str, str]
+    #: Integer adjacency for games: recipe positions (in ``Catalog.recipes``) that need / make each concept, and
+    #: each recipe's number of distinct preconditions and outputs.
+    needs_ix: dict[str, tuple[int, ...]] = attrs.Factory(dict)
+    makes_ix: dict[str, tuple[int, ...]] = attrs.Factory(dict)
+    pre_count: tuple[int, ...] = ()
+    out_count: tuple[int, ...] = ()
+    cache: dict[str, Any] = attrs.Factory(dict)
+
+
+def _build_index(concepts: Iterable[Concept], recipes: Sequence[Recipe]) -> _Index:
+    by_key: dict[tuple[str, ...], list[Recipe]] = {}
+    made_by: dict[str, list[int]] = {}
+    used_in: dict[str, list[int]] = {}
+    pre_count, out_count = [], []
+    for i, recipe in enumerate(recipes):
+        by_key.setdefault(recipe.inputs, []).append(recipe)
+        outputs = set(recipe.outputs)
+        for out in outputs:
+            made_by.setdefault(out, []).append(i)
+        pre = recipe.preconditions
+        for concept in pre:
+            used_in.setdefault(concept, []).append(i)
+        pre_count.append(len(pre))
+        out_count.append(len(outputs))
+    names = {c.name.casefold(): c.id for c in concepts}
+    return _Index(by_key={k: tuple(v) for k, v in by_key.items()},
+                  made_by={k: tuple(recipes[i] for i in v) for k, v in made_by.items()},
+                  used_in={k: tuple(recipes[i] for i in v) for k, v in used_in.items()}, names=names,
+                  needs_ix={k: tuple(v) for k, v in used_in.items()},
+                  makes_ix={k: tuple(v) for k, v in made_by.items()},
+                  pre_count=tuple(pre_count), out_count=tuple(out_count))
+
+
+@attrs.frozen(repr=False)
+class Catalog:
+    """All content of the loaded packs. Immutable; build it with :func:`craftcore.load_catalog` or
+    :meth:`from_packs`.
+
+    Two catalogs built from the same packs are equal whatever order the packs were found in.
+    """
+
+    #: The packs, ordered by ``requires`` and then by id.
+    packs: tuple[PackInfo, ...]
+    categories: FrozenMap[str, Category]
+    concepts: FrozenMap[str, Concept]
+    recipes: tuple[Recipe, ...]
+    paths: FrozenMap[str, LearningPath]
+    #: Hints by their sorted input tuple.
+    hints: FrozenMap[tuple[str, ...], Hint]
+    unlocks: tuple[Unlock, ...]
+    #: The start concepts, in pack order.
+    starts: tuple[str, ...]
+    #: Warnings found while loading (errors stop a load).
+    warnings: tuple[Problem, ...] = attrs.field(default=(), eq=False)
+    _index: _Index = attrs.field(default=None, eq=False)
+    _plugins: pluggy.PluginManager | None = attrs.field(default=None, eq=False)
+
+    @classmethod
+    def from_packs(cls, packs: Iterable[Pack | LoadedPack], *, plugins: pluggy.PluginManager | None = None,
+                   require_reachable: bool = True) -> Catalog:
+        """Check and merge packs.
+
+        :param packs: in any order; they are ordered by ``requires`` and then by id.
+        :param plugins: the plugin manager whose event and scoring hooks games on this catalog call.
+        :param require_reachable: treat concepts unreachable from the start set as errors (the default). ``False``
+            skips that check, for tools and tests that study unfinished packs.
+        :raises PackError: with every problem found, when there is any error.
+        """
+        problems: list[Problem] = []
+        loaded = [p if isinstance(p, LoadedPack) else LoadedPack(p) for p in packs]
+        ordered = order_packs(loaded, problems)
+        check_packs(ordered, problems, check_reachable=require_reachable)
+        if any(p.severity == "error" for p in problems):
+            raise PackError(sorted(problems, key=lambda p: p.severity != "error"))
+        return cls._merge([lp.pack for lp in ordered], plugins=plugins, warnings=tuple(problems))
+
+    @classmethod
+    def _merge(cls, ordered: Sequence[Pack], *, plugins: pluggy.PluginManager | None,
+               warnings: tuple[Problem, ...]) -> Catalog:
+        concepts = {c.id: c for p in ordered for c in p.concepts}
+        recipes = tuple(r for p in ordered for r in p.recipes)
+        hints: dict[tuple[str, ...], Hint] = {}
+        for pack in ordered:
+            for hint in pack.hints:
+                hints.setdefault(hint.inputs, hint)
+        return cls(
+            packs=tuple(p.info for p in ordered),
+            categories=FrozenMap({c.id: c for p in ordered for c in p.categories}),
+            concepts=FrozenMap(concepts),
+            recipes=recipes,
+            paths=FrozenMap({lp.id: lp for p in ordered for lp in p.paths}),
+            hints=FrozenMap(hints),
+            unlocks=tuple(u for p in ordered for u in p.unlocks),
+            starts=tuple(c.id for c in concepts.values() if c.start),
+            warnings=warnings,
+            index=_build_index(concepts.values(), recipes),
+            plugins=plugins,
+        )
+
+    # ---------------------------------------------------------------------------------------------------- queries
+
+    def __repr__(self) -> str:
+        packs = ", ".join(f"{p.id} {p.version}" for p in self.packs)
+        return f"<Catalog [{packs}]: {len(self.concepts)} concepts, {len(self.recipes)} recipes>"
+
+    @property
+    def plugins(self) -> pluggy.PluginManager | None:
+        """The plugin manager the catalog was loaded with (``None`` for catalogs built without one)."""
+        return self._plugins
+
+    def concept(self, concept_id: str) -> Concept:
+        """The concept with this id.
+
+        :raises UnknownConcept: with close matches as suggestions.
+        """
+        try:
+            return self.concepts[concept_id]
+        except KeyError:
+            raise UnknownConcept(concept_id, self._suggest(concept_id)) from None
+
+    def _suggest(self, text: str) -> tuple[str, ...]:
+        ids = difflib.get_close_matches(text, list(self.concepts), n=3, cutoff=0.6)
+        by_name = difflib.get_close_matches(text.casefold(), list(self._index.names), n=3, cutoff=0.6)
+        return tuple(dict.fromkeys([*ids, *(self._index.names[n] for n in by_name)]))[:3]
+
+    def resolve(self, text: str) -> str:
+        """The id of the concept ``text`` names: an id or a name, any case, or an unambiguous prefix of either.
+
+        :raises UnknownConcept: when nothing matches (with close matches as suggestions) or when several concepts
+            match (``ambiguous=True``, the candidates as suggestions).
+        """
+        if text in self.concepts:
+            return text
+        folded = text.strip().casefold()
+        key = folded.replace(" ", "_").replace("-", "_")
+        if key in self.concepts:
+            return key
+        if folded in self._index.names:
+            return self._index.names[folded]
+        if folded:
+            hits = [c.id for c in self.concepts.values()
+                    if c.id.startswith(key) or c.name.casefold().startswith(folded)]
+            if len(hits) == 1:
+                return hits[0]
+            if hits:
+                raise UnknownConcept(text, sorted(hits, key=len)[:8], ambiguous=True)
+        raise UnknownConcept(text, self._suggest(folded))
+
+    def search(self, text: str, *, limit: int = 10) -> tuple[Concept, ...]:
+        """Concepts whose id, name, category or description mention ``text`` (case-insensitive), best first."""
+        folded = text.casefold().strip()
+        if not folded:
+            return ()
+        scored = []
+        for c in self.concepts.values():
+            if folded in c.id or folded in c.name.casefold():
+                scored.append((0, c.name.casefold().find(folded), c.id))
+            elif folded in c.category or folded in c.description.casefold():
+                scored.append((1, 0, c.id))
+        scored.sort()
+        return tuple(self.concepts[cid] for _, _, cid in scored[:limit])
+
+    def recipes_for(self, inputs: Iterable[str]) -> tuple[Recipe, ...]:
+        """The recipes whose input multiset is exactly ``inputs`` (in any order)."""
+        return self._index.by_key.get(tuple(sorted(inputs)), ())
+
+    def made_by(self, concept_id: str) -> tuple[Recipe, ...]:
+        """The recipes that produce a concept."""
+        return self._index.made_by.get(concept_id, ())
+
+    def used_in(self, concept_id: str) -> tuple[Recipe, ...]:
+        """The recipes that need a concept, as an input or in ``requires``."""
+        return self._index.used_in.get(concept_id, ())
+
+    def hint_for(self, inputs: Iterable[str]) -> Hint | None:
+        """The pack hint written for this combination, if any."""
+        return self.hints.get(tuple(sorted(inputs)))
+
+    def reachable(self, start: Iterable[str] | None = None) -> frozenset[str]:
+        """Every concept obtainable from ``start`` (default: the start set), including ``start`` itself."""
+        if start is None:
+            cached = self._index.cache.get("reachable")
+            if cached is None:
+                cached = self._index.cache["reachable"] = fixed_point(self.starts, self.recipes, self.unlocks)
+            return cached  # type: ignore[no-any-return]
+        return fixed_point(start, self.recipes, self.unlocks)
+
+    def problems(self) -> tuple[Problem, ...]:
+        """Lint findings of the loaded catalog (warnings only: a catalog with errors does not load)."""
+        cached = self._index.cache.get("problems")
+        if cached is None:
+            from craftcore.lint import lint
+
+            cached = self._index.cache["problems"] = (*self.warnings, *lint(self))
+        return cached  # type: ignore[no-any-return]
+
+    def planner(self) -> tuple[Planner, dict[str, int], tuple[PlanStep, ...]]:
+        """The planner over this catalog (built on first use), the concept -> fact map, and the planning actions.
+
+        A planning action is one combine call: the recipes sharing an input multiset fire together, so each distinct
+        ``(inputs, requires)`` pair becomes one action whose outputs are those of every recipe with these inputs
+        whose own ``requires`` it satisfies.
+        """
+        cached = self._index.cache.get("planner")
+        if cached is None:
+            from craftcore._planner import Planner, Task
+            from craftcore.results import PlanStep
+
+            fact = {cid: i for i, cid in enumerate(self.concepts)}
+            actions: dict[tuple[tuple[str, ...], frozenset[str]], None] = {}
+            for recipe in self.recipes:
+                actions.setdefault((recipe.inputs, frozenset(recipe.requires)), None)
+            steps = []
+            for inputs, requires in actions:
+                outs = {c for r in self._index.by_key[inputs] if requires.issuperset(r.requires) for c in r.outputs}
+                steps.append(PlanStep(inputs, tuple(sorted(outs)), tuple(sorted(requires))))
+            task = Task(n_facts=len(fact),
+                        pre=tuple(tuple(sorted({fact[c] for c in (*s.inputs, *s.requires)})) for s in steps),
+                        add=tuple(tuple(sorted(fact[c] for c in s.outputs)) for s in steps))
+            cached = self._index.cache["planner"] = (Planner(task), fact, tuple(steps))
+        return cached  # type: ignore[no-any-return]

@@ -1,0 +1,445 @@
+"""Reading pack files: TOML text to :class:`~craftcore.model.Pack`, with every problem reported at once.
+
+The ``*Table`` classes mirror the TOML layout documented in ``docs/pack-format.md``; they exist only here and are turned
+into the model classes after structuring.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Sequence
+from typing import Any
+
+import attrs
+import cattrs
+from cattrs.errors import ForbiddenExtraKeysError, IterableValidationNote
+
+from craftcore.model import (
+    RESOURCE_KINDS,
+    Category,
+    Concept,
+    Hint,
+    LearningPath,
+    Pack,
+    PackInfo,
+    Recipe,
+    Resource,
+    Unlock,
+)
+from craftcore.problems import Problem, did_you_mean
+from craftcore.serialize import PropertyValueType, strict_converter
+
+__all__ = ["PackFile", "SourceFile", "SourceMap", "read_pack"]
+
+ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
+SEMVER_PATTERN = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$")
+MAX_INPUTS = 4
+URL_PATTERN = re.compile(r"^https?://[^\s/$.?#][^\s]*$")
+
+
+@attrs.define
+class PackTable:
+    id: str
+    name: str
+    version: str
+    description: str
+    requires: list[str] = attrs.Factory(list)
+
+
+@attrs.define
+class CategoryTable:
+    name: str
+    description: str
+
+
+@attrs.define
+class ResourceTable:
+    title: str
+    url: str
+    kind: str
+
+
+@attrs.define
+class ConceptTable:
+    name: str
+    level: int
+    category: str
+    description: str
+    start: bool = False
+    properties: dict[str, PropertyValueType] = attrs.Factory(dict)
+    resources: list[ResourceTable] = attrs.Factory(list)
+
+
+@attrs.define
+class RecipeTable:
+    inputs: list[str]
+    outputs: list[str]
+    requires: list[str] = attrs.Factory(list)
+    why: str | None = None
+
+
+@attrs.define
+class PathTable:
+    name: str
+    description: str
+    steps: list[str]
+
+
+@attrs.define
+class HintTable:
+    inputs: list[str]
+    text: str
+
+
+@attrs.define
+class UnlockTable:
+    after: int
+    outputs: list[str]
+
+
+@attrs.define
+class PackFile:
+    """One TOML file of a pack, structured but not yet cross-checked."""
+
+    pack: PackTable | None = None
+    categories: dict[str, CategoryTable] = attrs.Factory(dict)
+    concepts: dict[str, ConceptTable] = attrs.Factory(dict)
+    recipes: list[RecipeTable] = attrs.Factory(list)
+    paths: dict[str, PathTable] = attrs.Factory(dict)
+    hints: list[HintTable] = attrs.Factory(list)
+    unlocks: list[UnlockTable] = attrs.Factory(list)
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# Locating keys in TOML text (tomllib keeps no positions, so a light scan finds the line a key path is defined on).
+
+
+class _Locator:
+    """Maps key paths such as ``concepts.x.level`` or ``recipes[2].inputs`` to 1-based line numbers."""
+
+    _HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?")
+    _KEY = re.compile(r"^\s*([A-Za-z0-9_\-\"'.]+)\s*=")
+
+    def __init__(self, text: str) -> None:
+        self.lines = text.splitlines()
+        self.tables: dict[str, int] = {}
+        self.keys: dict[str, int] = {}
+        counts: dict[str, int] = {}
+        current = ""
+        for number, raw in enumerate(self.lines, start=1):
+            header = self._HEADER.match(raw)
+            if header:
+                name = _unquote_dotted(header.group(2))
+                if header.group(1) == "[[":
+                    index = counts.get(name, 0)
+                    counts[name] = index + 1
+                    name = f"{name}[{index}]"
+                current = name
+                self.tables.setdefault(current, number)
+                continue
+            key = self._KEY.match(raw)
+            if key:
+                full = f"{current}.{_unquote_dotted(key.group(1))}" if current else _unquote_dotted(key.group(1))
+                self.keys.setdefault(full, number)
+                # inline tables: concepts.x = { ... } registers the table at this line too
+                self.tables.setdefault(full, number)
+
+    def line_of(self, key: str) -> int | None:
+        probe = key
+        while probe:
+            if probe in self.keys:
+                return self.keys[probe]
+            if probe in self.tables:
+                return self.tables[probe]
+            cut = max(probe.rfind("."), probe.rfind("["))
+            probe = probe[:cut] if cut > 0 else ""
+        return None
+
+
+def _unquote_dotted(name: str) -> str:
+    parts = [p.strip().strip("\"'") for p in name.split(".")]
+    return ".".join(parts)
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# Turning cattrs' error tree into problems.
+
+
+def _problems_from_cattrs(exc: BaseException, path: str, make: _ProblemMaker) -> list[Problem]:
+    if isinstance(exc, ForbiddenExtraKeysError):
+        fields = [a.name for a in attrs.fields(exc.cl)]
+        out = []
+        for extra in sorted(exc.extra_fields):
+            key = f"{path}.{extra}" if path else extra
+            out.append(make("unknown-key", f"unknown key {extra!r}", key, did_you_mean(extra, fields)))
+        return out
+    if isinstance(exc, BaseExceptionGroup):
+        out = []
+        for inner in exc.exceptions:
+            sub = path
+            for note in getattr(inner, "__notes__", ()):
+                if isinstance(note, IterableValidationNote):
+                    sub = f"{path}[{note.index}]" if isinstance(note.index, int) else _join(path, str(note.index))
+                elif hasattr(note, "name") and isinstance(note.name, str):
+                    sub = _join(path, note.name)
+            out.extend(_problems_from_cattrs(inner, sub, make))
+        return out
+    if isinstance(exc, KeyError):
+        return [make("missing-key", "required key is missing", path, ())]
+    message = str(exc) or type(exc).__name__
+    return [make("wrong-type", message, path, ())]
+
+
+def _join(path: str, name: str) -> str:
+    return f"{path}.{name}" if path else name
+
+
+class _ProblemMaker:
+    def __init__(self, file: str, pack: str | None, locator: _Locator | None) -> None:
+        self.file, self.pack, self.locator = file, pack, locator
+
+    def __call__(self, code: str, message: str, key: str | None, suggestions: Sequence[str] = (),
+                 severity: str = "error") -> Problem:
+        line = self.locator.line_of(key) if (self.locator and key) else None
+        return Problem(severity=severity, code=code, message=message, pack=self.pack, file=self.file, key=key,
+                       line=line, suggestions=tuple(suggestions))  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------------------------------------------------
+
+
+@attrs.frozen
+class SourceFile:
+    """The text of one pack file and the name to use for it in messages."""
+
+    name: str
+    text: str
+
+
+def read_pack(files: Sequence[SourceFile], *, source: str, location: str,
+              distribution: str | None = None) -> tuple[Pack | None, list[Problem], SourceMap]:
+    """Parse and structure the files of one pack.
+
+    :returns: the pack (``None`` when it has no usable ``[pack]`` table), every problem found in it, and where each
+        definition came from. Problems that need other packs (unknown ids, reachability) are found later, by
+        :mod:`craftcore.checks`.
+    """
+    problems: list[Problem] = []
+    parsed: list[tuple[SourceFile, PackFile, _Locator]] = []
+    broken: set[tuple[str, str]] = set()
+    for source_file in files:
+        locator = _Locator(source_file.text)
+        make = _ProblemMaker(source_file.name, None, locator)
+        try:
+            data = tomllib.loads(source_file.text)
+        except tomllib.TOMLDecodeError as exc:
+            problems.append(_syntax_problem(source_file.name, exc))
+            continue
+        document = _structure_document(data, make, problems, broken)
+        parsed.append((source_file, document, locator))
+    headers = [(f, d.pack, loc) for f, d, loc in parsed if d.pack is not None]
+    main_name = files[0].name if files else location
+    if not headers and not problems:
+        problems.append(Problem("error", "missing-pack-table", "no [pack] table: pack.toml must declare the pack",
+                                file=main_name, key="pack"))
+    for extra_file, _, loc in headers[1:]:
+        problems.append(Problem("error", "duplicate-pack-table",
+                                f"a second [pack] table (the first is in {headers[0][0].name})",
+                                file=extra_file.name, key="pack", line=loc.line_of("pack")))
+    if not headers:
+        return None, problems, SourceMap()
+    head_file, head, head_loc = headers[0]
+    pack_id = head.id
+    problems = [attrs.evolve(p, pack=pack_id) for p in problems]
+    make_head = _ProblemMaker(head_file.name, pack_id, head_loc)
+    if not ID_PATTERN.match(pack_id):
+        problems.append(make_head("bad-id", f"pack id {pack_id!r} is not lowercase snake_case", "pack.id"))
+    if not SEMVER_PATTERN.match(head.version):
+        problems.append(make_head("bad-version", f"version {head.version!r} is not a semantic version "
+                                  "(MAJOR.MINOR.PATCH)", "pack.version"))
+    info = PackInfo(id=pack_id, name=head.name, version=head.version, description=head.description,
+                    requires=tuple(head.requires), source=source, location=location, distribution=distribution)
+    builder = _PackBuilder(pack_id)
+    builder.sources.broken |= broken
+    for source_file, document, locator in parsed:
+        builder.add(document, _ProblemMaker(source_file.name, pack_id, locator), problems)
+    return builder.build(info), problems, builder.sources
+
+
+_TABLES: dict[str, type] = {"categories": CategoryTable, "concepts": ConceptTable, "paths": PathTable}
+_ARRAYS: dict[str, type] = {"recipes": RecipeTable, "hints": HintTable, "unlocks": UnlockTable}
+
+
+def _structure_document(data: dict[str, Any], make: _ProblemMaker, problems: list[Problem],
+                        broken: set[tuple[str, str]]) -> PackFile:
+    """Structure one file entry by entry, so one bad concept does not hide the rest of the file.
+
+    Entries that fail are left out and their ids remembered in ``broken`` (so references to them are not reported
+    again as unknown).
+    """
+    document = PackFile()
+    fields = [a.name for a in attrs.fields(PackFile)]
+    for key in data:
+        if key not in fields:
+            problems.append(make("unknown-key", f"unknown table {key!r}", key, did_you_mean(key, fields)))
+
+    def structure(value: Any, cls: type, path: str) -> Any:
+        try:
+            return strict_converter.structure(value, cls)
+        except cattrs.BaseValidationError as exc:
+            problems.extend(_problems_from_cattrs(exc, path, make))
+        except (TypeError, ValueError) as exc:  # a non-table where a table belongs
+            problems.append(make("wrong-type", f"expected a table: {exc}", path))
+        return None
+
+    if "pack" in data:
+        document.pack = structure(data["pack"], PackTable, "pack")
+    for kind, cls in _TABLES.items():
+        entries = data.get(kind, {})
+        if not isinstance(entries, dict):
+            problems.append(make("wrong-type", f"{kind} must be a table of tables", kind))
+            continue
+        for ident, entry in entries.items():
+            value = structure(entry, cls, f"{kind}.{ident}") if isinstance(entry, dict) else None
+            if not isinstance(entry, dict):
+                problems.append(make("wrong-type", "expected a table", f"{kind}.{ident}"))
+            if value is None:
+                broken.add((kind, ident))
+            else:
+                getattr(document, kind)[ident] = value
+    for kind, cls in _ARRAYS.items():
+        items = data.get(kind, [])
+        if not isinstance(items, list):
+            problems.append(make("wrong-type", f"{kind} must be an array of tables ([[{kind}]])", kind))
+            continue
+        for i, item in enumerate(items):
+            value = structure(item, cls, f"{kind}[{i}]")
+            if value is not None:
+                getattr(document, kind).append(value)
+            else:
+                broken.add((kind, "*"))
+    return document
+
+
+def _syntax_problem(name: str, exc: tomllib.TOMLDecodeError) -> Problem:
+    message = str(exc)
+    line = column = None
+    match = re.search(r"\(at line (\d+), column (\d+)\)", message)
+    if match:
+        line, column = int(match.group(1)), int(match.group(2))
+        message = message[: match.start()].strip()
+    elif getattr(exc, "lineno", None):
+        line, column = exc.lineno, exc.colno
+    return Problem("error", "toml-syntax", f"invalid TOML: {message[:1].lower()}{message[1:]}", file=name,
+                   line=line, column=column)
+
+
+@attrs.define
+class SourceMap:
+    """Where each definition of a pack came from, so later checks can point at file, key and line."""
+
+    locators: dict[str, _Locator] = attrs.Factory(dict)
+    #: (kind, id) of entries that failed to structure: they exist, but are left out of the pack.
+    broken: set[tuple[str, str]] = attrs.Factory(set)
+    #: (kind, id or recipe/hint/unlock index) -> (file, key path inside that file)
+    places: dict[tuple[str, str], tuple[str, str]] = attrs.Factory(dict)
+
+    def locate(self, kind: str, ident: str, sub: str = "") -> tuple[str | None, str | None, int | None]:
+        """``(file, key, line)`` of a definition, or of one of its keys when ``sub`` is given."""
+        place = self.places.get((kind, ident))
+        if place is None:
+            return None, None, None
+        file, key = place
+        full = f"{key}.{sub}" if sub else key
+        locator = self.locators.get(file)
+        return file, full, locator.line_of(full) if locator else None
+
+
+@attrs.define
+class _PackBuilder:
+    pack_id: str
+    categories: list[Category] = attrs.Factory(list)
+    concepts: list[Concept] = attrs.Factory(list)
+    recipes: list[Recipe] = attrs.Factory(list)
+    paths: list[LearningPath] = attrs.Factory(list)
+    hints: list[Hint] = attrs.Factory(list)
+    unlocks: list[Unlock] = attrs.Factory(list)
+    sources: SourceMap = attrs.Factory(SourceMap)
+
+    def _define(self, kind: str, ident: str, make: _ProblemMaker, problems: list[Problem]) -> bool:
+        key = f"{kind}.{ident}"
+        if not ID_PATTERN.match(ident):
+            problems.append(make("bad-id", f"id {ident!r} is not lowercase snake_case", key))
+        if (kind, ident) in self.sources.places:
+            first_file, _, first_line = self.sources.locate(kind, ident)
+            where = f"{first_file}:{first_line}" if first_line else str(first_file)
+            problems.append(make("duplicate-id", f"{kind[:-1]} {ident!r} is defined twice (also in {where})", key))
+            return False
+        self.sources.places[(kind, ident)] = (make.file, key)
+        return True
+
+    def _place(self, kind: str, index: int, key: str, make: _ProblemMaker) -> None:
+        self.sources.places[(kind, str(index))] = (make.file, key)
+
+    def add(self, doc: PackFile, make: _ProblemMaker, problems: list[Problem]) -> None:
+        pid = self.pack_id
+        if make.locator is not None:
+            self.sources.locators[make.file] = make.locator
+        for cid, cat in doc.categories.items():
+            if self._define("categories", cid, make, problems):
+                self.categories.append(Category(id=cid, name=cat.name, description=cat.description, pack=pid))
+        for cid, con in doc.concepts.items():
+            if self._define("concepts", cid, make, problems):
+                self.concepts.append(self._concept(cid, con, make, problems))
+        for i, rec in enumerate(doc.recipes):
+            key = f"recipes[{i}]"
+            if not 1 <= len(rec.inputs) <= MAX_INPUTS:
+                problems.append(make("bad-arity", f"a recipe takes 1 to {MAX_INPUTS} inputs, this one has "
+                                     f"{len(rec.inputs)}", f"{key}.inputs"))
+            if not rec.outputs:
+                problems.append(make("bad-arity", "a recipe needs at least one output", f"{key}.outputs"))
+            self._place("recipes", len(self.recipes), key, make)
+            self.recipes.append(Recipe(inputs=tuple(rec.inputs), outputs=tuple(dict.fromkeys(rec.outputs)),
+                                       requires=tuple(dict.fromkeys(rec.requires)), why=rec.why, pack=pid,
+                                       index=len(self.recipes)))
+        for path_id, path in doc.paths.items():
+            if self._define("paths", path_id, make, problems):
+                self.paths.append(LearningPath(id=path_id, name=path.name, description=path.description,
+                                               steps=tuple(path.steps), pack=pid))
+        for i, hint in enumerate(doc.hints):
+            if not 1 <= len(hint.inputs) <= MAX_INPUTS:
+                problems.append(make("bad-arity", f"a hint names 1 to {MAX_INPUTS} inputs", f"hints[{i}].inputs"))
+            self._place("hints", len(self.hints), f"hints[{i}]", make)
+            self.hints.append(Hint(inputs=tuple(hint.inputs), text=hint.text, pack=pid))
+        for i, unlock in enumerate(doc.unlocks):
+            if unlock.after < 1:
+                problems.append(make("bad-value", "after must be at least 1", f"unlocks[{i}].after"))
+            self._place("unlocks", len(self.unlocks), f"unlocks[{i}]", make)
+            self.unlocks.append(Unlock(after=unlock.after, outputs=tuple(unlock.outputs), pack=pid))
+
+    def _concept(self, cid: str, con: ConceptTable, make: _ProblemMaker, problems: list[Problem]) -> Concept:
+        if not 1 <= con.level <= 5:
+            problems.append(make("bad-level", f"level {con.level} is outside 1..5", f"concepts.{cid}.level"))
+        resources = []
+        for i, res in enumerate(con.resources):
+            key = f"concepts.{cid}.resources[{i}]"
+            if res.kind not in RESOURCE_KINDS:
+                problems.append(make("bad-value", f"resource kind {res.kind!r} is not one of "
+                                     + ", ".join(RESOURCE_KINDS), f"{key}.kind",
+                                     did_you_mean(res.kind, RESOURCE_KINDS)))
+            if not URL_PATTERN.match(res.url):
+                problems.append(make("bad-url", f"{res.url!r} is not an http(s) URL", f"{key}.url"))
+            resources.append(Resource(title=res.title, url=res.url, kind=res.kind))  # type: ignore[arg-type]
+        for prop in con.properties:
+            if not ID_PATTERN.match(prop):
+                problems.append(make("bad-id", f"property key {prop!r} is not lowercase snake_case",
+                                     f"concepts.{cid}.properties.{prop}", severity="warning"))
+        return Concept(id=cid, name=con.name, level=con.level, category=con.category,
+                       description=con.description, pack=self.pack_id, start=con.start,
+                       properties=con.properties, resources=tuple(resources))
+
+    def build(self, info: PackInfo) -> Pack:
+        return Pack(info=info, categories=tuple(self.categories), concepts=tuple(self.concepts),
+                    recipes=tuple(self.recipes), paths=tuple(self.paths), hints=tuple(self.hints),
+                    unlocks=tuple(self.unlocks))

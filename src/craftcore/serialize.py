@@ -1,0 +1,83 @@
+"""The one cattrs converter craftcore uses for pack files and saves.
+
+Hooks are registered on a private converter, never on cattrs' global one, so an embedder's own cattrs use is
+unaffected. Primitive hooks are strict: TOML ``level = "3"`` is an error, not silently ``3``.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Final
+
+import cattrs
+from cattrs.preconf.tomllib import make_converter as _make_toml_converter
+
+__all__ = ["make_converter", "strict_converter"]
+
+
+def _strict_str(value: Any, _: type) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"expected a string, got {_type_name(value)}")
+    return value
+
+
+def _strict_int(value: Any, _: type) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"expected an integer, got {_type_name(value)}")
+    return value
+
+
+def _strict_float(value: Any, _: type) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise TypeError(f"expected a number, got {_type_name(value)}")
+    if not math.isfinite(value):
+        raise ValueError("expected a finite number")
+    return float(value)
+
+
+def _strict_bool(value: Any, _: type) -> bool:
+    if not isinstance(value, bool):
+        raise TypeError(f"expected true or false, got {_type_name(value)}")
+    return value
+
+
+def _property_value(value: Any, _: type) -> str | int | float | tuple[str, ...]:
+    if isinstance(value, bool):
+        raise TypeError("expected a string, a number or an array of strings, got a boolean")
+    if isinstance(value, str | int):
+        return value
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError("expected a finite number")
+        return value
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return tuple(value)
+    raise TypeError(f"expected a string, a number or an array of strings, got {_type_name(value)}")
+
+
+def _type_name(value: Any) -> str:
+    names = {str: "a string", int: "an integer", float: "a number", bool: "a boolean", list: "an array",
+             dict: "a table", type(None): "nothing"}
+    return names.get(type(value), type(value).__name__)
+
+
+#: The union type pack properties may hold (kept here so the hook and the document class agree).
+PropertyValueType: Final = str | int | float | tuple[str, ...]
+
+
+def make_converter() -> cattrs.Converter:
+    """A fresh strict converter: unknown keys are errors, primitives are not coerced.
+
+    Leaf hooks are registered before any class is structured, so generated class hooks pick them up.
+    """
+    converter = _make_toml_converter(forbid_extra_keys=True, detailed_validation=True)
+    converter.register_structure_hook(str, _strict_str)
+    converter.register_structure_hook(int, _strict_int)
+    converter.register_structure_hook(float, _strict_float)
+    converter.register_structure_hook(bool, _strict_bool)
+    converter.register_structure_hook(PropertyValueType, _property_value)
+    return converter
+
+
+#: The shared converter (it holds no per-call state, so one per process is safe).
+strict_converter: Final = make_converter()
