@@ -258,9 +258,13 @@ class Game:
         try:
             for step in steps:
                 self._clock = _fixed(step.time)
-                result = self.combine(*step.inputs)
+                try:
+                    result = self.combine(*step.inputs)
+                except CraftError as exc:
+                    raise _ReplayError(step, str(exc)) from None
                 if result.new != step.new:
-                    raise _ReplayMismatch(step, result)
+                    raise _ReplayError(step, f"{' + '.join(step.inputs)} discovers {list(result.new)}, "
+                                             f"not {list(step.new)}")
             self._attempts = list(attempts)
         finally:
             self._clock, self._hook = clock, hook
@@ -419,12 +423,12 @@ class Game:
                 f"score {self._score}, level {self._level}>")
 
 
-class _ReplayMismatch(CraftError):
-    def __init__(self, step: Step, result: CombineResult) -> None:
+class _ReplayError(CraftError):
+    """A logged step that the rules do not allow (raised while replaying a log)."""
+
+    def __init__(self, step: Step, message: str) -> None:
         self.step = step
-        self.result = result
-        super().__init__(f"step {step.number}: {' + '.join(step.inputs)} discovers {list(result.new)}, "
-                         f"not {list(step.new)}")
+        super().__init__(f"step {step.number}: {message}")
 
 
 def _fixed(value: float) -> Callable[[], float]:

@@ -1,7 +1,8 @@
 """Saves: versioned plain data (JSON or TOML), written atomically, and checked in full when read back.
 
 A save holds the game's log, not its derived state: loading replays every step through the rules, so a save that
-was edited or corrupted cannot produce a state the rules do not allow. No pickle, anywhere.
+was edited or corrupted cannot produce a state the rules do not allow. Saves are plain data only: nothing in them
+is ever executed or turned into arbitrary Python objects.
 """
 
 from __future__ import annotations

@@ -10,6 +10,7 @@ import math
 from typing import Any, Final
 
 import cattrs
+from cattrs.cols import is_mapping, is_sequence, list_structure_factory, mapping_structure_factory
 from cattrs.preconf.tomllib import make_converter as _make_toml_converter
 
 __all__ = ["make_converter", "strict_converter"]
@@ -76,7 +77,26 @@ def make_converter() -> cattrs.Converter:
     converter.register_structure_hook(float, _strict_float)
     converter.register_structure_hook(bool, _strict_bool)
     converter.register_structure_hook(PropertyValueType, _property_value)
+    converter.register_structure_hook_factory(is_sequence, _strict_container(list, "an array", converter))
+    converter.register_structure_hook_factory(is_mapping, _strict_container(dict, "a table", converter))
     return converter
+
+
+def _strict_container(kind: type, noun: str, converter: cattrs.Converter) -> Any:
+    """A hook factory that refuses values of the wrong container type (a string is not an array of strings)."""
+    make_inner = list_structure_factory if kind is list else mapping_structure_factory
+
+    def factory(cl: Any) -> Any:
+        inner = make_inner(cl, converter)
+
+        def hook(value: Any, target: Any) -> Any:
+            if not isinstance(value, kind):
+                raise TypeError(f"expected {noun}, got {_type_name(value)}")
+            return inner(value, target)
+
+        return hook
+
+    return factory
 
 
 #: The shared converter (it holds no per-call state, so one per process is safe).
