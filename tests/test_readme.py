@@ -1,0 +1,37 @@
+"""The README stays true: its library example runs, and CI runs its test command exactly."""
+
+from __future__ import annotations
+
+import pathlib
+import re
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def code_blocks(language: str) -> list[str]:
+    return re.findall(rf"```{language}\n(.*?)```", README, flags=re.S)
+
+
+def test_library_example_runs(tmp_path, monkeypatch, capsys) -> None:
+    (example,) = code_blocks("python")
+    assert len(example.strip().splitlines()) <= 17
+    monkeypatch.chdir(tmp_path)
+    exec(compile(example, "README.md", "exec"), {})  # noqa: S102 - our own README
+    out = capsys.readouterr().out
+    assert "('neural_networks',)" in out
+    assert (tmp_path / "game.json").exists()
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    commands = [block.strip() for block in code_blocks("sh")]
+    assert "bash scripts/test.sh" in commands
+    assert "bash scripts/test.sh" in (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+
+
+@pytest.mark.parametrize("pack", ["attention", "moe", "ssm", "production"])
+def test_play_command_installs_every_shipped_pack(pack: str) -> None:
+    play = next(b for b in code_blocks("sh") if "craftcore play" in b)
+    assert f"-e packs/{pack}" in play

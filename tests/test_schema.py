@@ -1,0 +1,62 @@
+"""The shipped JSON Schema agrees with the loader's own idea of the format."""
+
+from __future__ import annotations
+
+import json
+
+import attrs
+import pytest
+
+from craftcore.packfile import (
+    CategoryTable,
+    ConceptTable,
+    HintTable,
+    PackFile,
+    PackTable,
+    PathTable,
+    RecipeTable,
+    ResourceTable,
+    UnlockTable,
+)
+from craftcore.schema import SCHEMA_PATH
+
+SCHEMA = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+
+
+def fields(cls) -> set[str]:
+    return {a.name for a in attrs.fields(cls)}
+
+
+def required(cls) -> set[str]:
+    return {a.name for a in attrs.fields(cls) if a.default is attrs.NOTHING}
+
+
+def test_top_level_tables_match() -> None:
+    assert set(SCHEMA["properties"]) == fields(PackFile)
+    assert SCHEMA["additionalProperties"] is False
+
+
+@pytest.mark.parametrize(("table", "cls", "kind"), [
+    ("pack", PackTable, "object"), ("categories", CategoryTable, "map"), ("concepts", ConceptTable, "map"),
+    ("paths", PathTable, "map"), ("recipes", RecipeTable, "array"), ("hints", HintTable, "array"),
+    ("unlocks", UnlockTable, "array"),
+])
+def test_each_table_has_the_loader_fields(table, cls, kind) -> None:
+    node = SCHEMA["properties"][table]
+    node = {"object": node, "map": node.get("additionalProperties"), "array": node.get("items")}[kind]
+    assert set(node["properties"]) == fields(cls)
+    assert set(node["required"]) == required(cls)
+    assert node["additionalProperties"] is False
+
+
+def test_resource_definition_matches() -> None:
+    res = SCHEMA["$defs"]["resource"]
+    assert set(res["properties"]) == fields(ResourceTable) == set(res["required"])
+
+
+def test_schema_is_packaged() -> None:
+    import tomllib
+
+    with (SCHEMA_PATH.parents[3] / "pyproject.toml").open("rb") as handle:
+        data = tomllib.load(handle)
+    assert "schema/*.json" in data["tool"]["setuptools"]["package-data"]["craftcore"]
