@@ -143,7 +143,7 @@ def test_pack_order_never_changes_the_catalog(rnd: random.Random) -> None:
     ]
     base = craftcore.load_catalog(installed=False)
     foundations = LoadedPack(
-        read_pack([SourceFile(f, open(f, encoding="utf-8").read())  # noqa: PTH123, SIM115
+        read_pack([SourceFile(f, open(f, encoding="utf-8").read())  # noqa: SIM115
                    for f in sorted(str(p) for p in _foundation_files())], source="builtin", location="f")[0])
     packs = [foundations, *_loaded(texts)]
     shuffled = packs[:]

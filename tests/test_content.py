@@ -47,21 +47,29 @@ SEED_NAMES = {
 }
 
 #: The ids of the seed's earlier game (all kept under the same id).
-OLD_GAME_IDS = """attention_scores attention_sinks autoregressive_generation auxiliary_loss awq backpropagation balanced_moe
-batching business_metrics capacity_factor compute_bound cost_optimization cuda_programming deployment_strategies
-diagonal_ssm distributed_computing domain_classification dynamic_routing edge_deployment embedded_systems embeddings
-fine_tuning flash_attention_2 flash_attention_3 fp8_quantization global_tokens gptq gpu_architecture
-grouped_query_attention gru int4_quantization int8_quantization io_optimization linear_rnns lstm memory_management
-metrics mixtral mobile_inference model_compression model_parallelism monitoring multi_head_attention
-multi_query_attention optimization_targets pipeline_parallelism positional_encoding production_scaling random_features
-recurrent_networks retnet semantic_caching serving_infrastructure similarity_search sparse_computation sparse_moe
-sparse_transformer specialist_models speculative_decoding striped_hyena tensor_parallelism test_time_training
-tiny_models training_objectives transformers triton_kernels""".split()
+OLD_GAME_IDS = [
+    "attention_scores", "attention_sinks", "autoregressive_generation", "auxiliary_loss", "awq",
+    "backpropagation", "balanced_moe", "batching", "business_metrics", "capacity_factor", "compute_bound",
+    "cost_optimization", "cuda_programming", "deployment_strategies", "diagonal_ssm", "distributed_computing",
+    "domain_classification", "dynamic_routing", "edge_deployment", "embedded_systems", "embeddings",
+    "fine_tuning", "flash_attention_2", "flash_attention_3", "fp8_quantization", "global_tokens", "gptq",
+    "gpu_architecture", "grouped_query_attention", "gru", "int4_quantization", "int8_quantization",
+    "io_optimization", "linear_rnns", "lstm", "memory_management", "metrics", "mixtral", "mobile_inference",
+    "model_compression", "model_parallelism", "monitoring", "multi_head_attention", "multi_query_attention",
+    "optimization_targets", "pipeline_parallelism", "positional_encoding", "production_scaling",
+    "random_features", "recurrent_networks", "retnet", "semantic_caching", "serving_infrastructure",
+    "similarity_search", "sparse_computation", "sparse_moe", "sparse_transformer", "specialist_models",
+    "speculative_decoding", "striped_hyena", "tensor_parallelism", "test_time_training", "tiny_models",
+    "training_objectives", "transformers", "triton_kernels",
+]
 
 #: What a practitioner in 2026 expects (issue 3), by id.
-MODERN_IDS = """multi_head_latent_attention sliding_window_attention ring_attention medusa eagle smoothquant
-kv_cache_quantization chunked_prefill prefix_caching radix_attention prefill_decode_disaggregation expert_parallelism
-fine_grained_experts shared_experts griffin hyena lora""".split()
+MODERN_IDS = [
+    "multi_head_latent_attention", "sliding_window_attention", "ring_attention", "medusa", "eagle",
+    "smoothquant", "kv_cache_quantization", "chunked_prefill", "prefix_caching", "radix_attention",
+    "prefill_decode_disaggregation", "expert_parallelism", "fine_grained_experts", "shared_experts", "griffin",
+    "hyena", "lora",
+]
 
 #: The seed's discovery chains, exactly.
 GOLDEN = [

@@ -19,7 +19,7 @@ def test_library_example_runs(tmp_path, monkeypatch, capsys) -> None:
     (example,) = code_blocks("python")
     assert len(example.strip().splitlines()) <= 17
     monkeypatch.chdir(tmp_path)
-    exec(compile(example, "README.md", "exec"), {})  # noqa: S102 - our own README
+    exec(compile(example, "README.md", "exec"), {})
     out = capsys.readouterr().out
     assert "('neural_networks',)" in out
     assert (tmp_path / "game.json").exists()

@@ -208,7 +208,8 @@ class Catalog:
 
     def hint_for(self, inputs: Iterable[str]) -> Hint | None:
         """The pack hint written for this combination, if any."""
-        return self.hints.get(tuple(sorted(inputs)))
+        hint: Hint | None = self.hints.get(tuple(sorted(inputs)))
+        return hint
 
     def reachable(self, start: Iterable[str] | None = None) -> frozenset[str]:
         """Every concept obtainable from ``start`` (default: the start set), including ``start`` itself."""
@@ -216,7 +217,7 @@ class Catalog:
             cached = self._index.cache.get("reachable")
             if cached is None:
                 cached = self._index.cache["reachable"] = fixed_point(self.starts, self.recipes, self.unlocks)
-            return cached  # type: ignore[no-any-return]
+            return cached
         return fixed_point(start, self.recipes, self.unlocks)
 
     def problems(self) -> tuple[Problem, ...]:
@@ -226,7 +227,7 @@ class Catalog:
             from craftcore.lint import lint
 
             cached = self._index.cache["problems"] = (*self.warnings, *lint(self))
-        return cached  # type: ignore[no-any-return]
+        return cached
 
     def planner(self) -> tuple[Planner, dict[str, int], tuple[PlanStep, ...]]:
         """The planner over this catalog (built on first use), the concept -> fact map, and the planning actions.
@@ -252,4 +253,4 @@ class Catalog:
                         pre=tuple(tuple(sorted({fact[c] for c in (*s.inputs, *s.requires)})) for s in steps),
                         add=tuple(tuple(sorted(fact[c] for c in s.outputs)) for s in steps))
             cached = self._index.cache["planner"] = (Planner(task), fact, tuple(steps))
-        return cached  # type: ignore[no-any-return]
+        return cached

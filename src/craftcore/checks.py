@@ -178,9 +178,9 @@ def unreachable_reasons(concepts: Iterable[Concept], recipes: Sequence[Recipe], 
     """For each unreachable concept: ``(severity, reason)``, naming the inputs its recipes can never obtain."""
     makers: dict[str, list[Recipe]] = {}
     for recipe in recipes:
-        for out in recipe.outputs:
-            makers.setdefault(out, []).append(recipe)
-    unlocked = {out for u in unlocks for out in getattr(u, "outputs", ())}
+        for made in recipe.outputs:
+            makers.setdefault(made, []).append(recipe)
+    unlocked = {made for u in unlocks for made in getattr(u, "outputs", ())}
     out: dict[str, tuple[str, str]] = {}
     for concept in concepts:
         if concept.id in reachable:

@@ -11,7 +11,7 @@ from typing import Any, Final
 import pluggy
 
 from craftcore.catalog import Catalog
-from craftcore.errors import CraftError, NotDiscovered, UnknownConcept, Unreachable
+from craftcore.errors import CraftError, NotDiscovered, UnknownConcept
 from craftcore.feedback import failure_hint
 from craftcore.model import Concept, Recipe
 from craftcore.results import Attempt, CombineResult, Discovery, PathProgress, Plan, Prerequisites, Step
@@ -159,8 +159,9 @@ class Game:
         return concept.level * 10
 
     def _fire_unlocks(self, step: int, when: float, new: list[str]) -> None:
-        while self._next_unlock < len(self._unlocks) and self._unlocks[self._next_unlock].after <= len(self._discovered):
-            unlock = self._unlocks[self._next_unlock]
+        pending = self._unlocks
+        while self._next_unlock < len(pending) and pending[self._next_unlock].after <= len(self._discovered):
+            unlock = pending[self._next_unlock]
             self._next_unlock += 1
             for cid in unlock.outputs:
                 if cid not in self._discovered:

@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING
 import pluggy
 
 if TYPE_CHECKING:
-    from craftcore.game import CombineResult, Discovery, Game
-
+    from craftcore.game import Game
     from craftcore.model import Concept
+    from craftcore.results import CombineResult, Discovery
     from craftcore.sources import PackSource
 
 __all__ = ["hookimpl", "hookspec"]
@@ -34,6 +34,7 @@ def craftcore_packs() -> Iterable[PackSource]:
     :returns: the packs this plugin provides, each a :class:`craftcore.PackSource` (a folder, or TOML text with a
         name). Each pack names itself in its ``[pack]`` table, so the order plugins run in does not matter.
     """
+    raise NotImplementedError
 
 
 @hookspec
@@ -78,3 +79,4 @@ def craftcore_points(concept: Concept, discovery: Discovery) -> int | None:
     :param discovery: when, in which step and by which recipe it was discovered.
     :returns: the points, or ``None`` to leave the decision to other plugins or the default.
     """
+    raise NotImplementedError

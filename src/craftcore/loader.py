@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
+from typing import Any
 
 from craftcore.catalog import Catalog
 from craftcore.checks import LoadedPack
@@ -27,7 +28,8 @@ def collect_sources(pm: PluginManager, problems: list[Problem]) -> list[tuple[Pa
         kind = origin.source if origin else "plugin"
         dist = origin.distribution if origin else None
         try:
-            sources = list(impl.function() or ())
+            returned: Any = impl.function()
+            sources: list[object] = list(returned or ())
         except Exception as exc:
             problems.append(Problem("error", "plugin-failed", f"plugin {impl.plugin_name!r} failed to list its packs: "
                                     f"{type(exc).__name__}: {exc}"))

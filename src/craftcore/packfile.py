@@ -27,7 +27,7 @@ from craftcore.model import (
     Resource,
     Unlock,
 )
-from craftcore.problems import Problem, did_you_mean
+from craftcore.problems import Problem, Severity, did_you_mean
 from craftcore.serialize import PropertyValueType, strict_converter
 
 __all__ = ["PackFile", "SourceFile", "SourceMap", "read_pack"]
@@ -200,10 +200,10 @@ class _ProblemMaker:
         self.file, self.pack, self.locator = file, pack, locator
 
     def __call__(self, code: str, message: str, key: str | None, suggestions: Sequence[str] = (),
-                 severity: str = "error") -> Problem:
+                 severity: Severity = "error") -> Problem:
         line = self.locator.line_of(key) if (self.locator and key) else None
         return Problem(severity=severity, code=code, message=message, pack=self.pack, file=self.file, key=key,
-                       line=line, suggestions=tuple(suggestions))  # type: ignore[arg-type]
+                       line=line, suggestions=tuple(suggestions))
 
 
 # --------------------------------------------------------------------------------------------------------------------
@@ -329,8 +329,8 @@ def _syntax_problem(name: str, exc: tomllib.TOMLDecodeError) -> Problem:
     if match:
         line, column = int(match.group(1)), int(match.group(2))
         message = message[: match.start()].strip()
-    elif getattr(exc, "lineno", None):
-        line, column = exc.lineno, exc.colno
+    elif getattr(exc, "lineno", None):  # Python 3.14 adds positions to the exception
+        line, column = getattr(exc, "lineno", None), getattr(exc, "colno", None)
     return Problem("error", "toml-syntax", f"invalid TOML: {message[:1].lower()}{message[1:]}", file=name,
                    line=line, column=column)
 

@@ -22,7 +22,7 @@ import cattrs
 import tomli_w
 
 from craftcore.errors import CraftError, SaveError
-from craftcore.packfile import _problems_from_cattrs
+from craftcore.packfile import _ProblemMaker, _problems_from_cattrs
 from craftcore.results import Attempt, Step
 from craftcore.serialize import strict_converter
 
@@ -119,12 +119,12 @@ def game_from_dict(cls: type[Game], data: Mapping[str, Any], catalog: Catalog, *
     except CraftError as exc:
         where = f"steps[{exc.step.number - 1}]" if hasattr(exc, "step") else "steps"
         raise SaveError(f"impossible game: {exc}", where=where, source=source) from None
-    for i, a in enumerate(attempts):
-        late = [c for c in a.inputs if game.discovered[c].step > a.after_step] if all(
-            c in game.discovered for c in a.inputs) else list(a.inputs)
+    known = game.discovered
+    for i, attempt in enumerate(attempts):
+        late = [c for c in attempt.inputs if c not in known or known[c].step > attempt.after_step]
         if late:
             raise SaveError(f"impossible attempt: {', '.join(map(repr, late))} not discovered by step "
-                            f"{a.after_step}", where=f"attempts[{i}]", source=source)
+                            f"{attempt.after_step}", where=f"attempts[{i}]", source=source)
     game._attempts = attempts
     game._clock = clock
     return game
@@ -161,24 +161,13 @@ def _structure(data: Mapping[str, Any], source: str | None) -> _SaveDoc:
     try:
         doc = strict_converter.structure(migrated, _SaveDoc)
     except cattrs.BaseValidationError as exc:
-        first = _problems_from_cattrs(exc, "", _Collect())[0]
+        first = _problems_from_cattrs(exc, "", _ProblemMaker("save", None, None))[0]
         raise SaveError(first.message, where=first.key, source=source) from None
     for name, value in [("started", doc.started), *((f"steps[{i}].time", s.time) for i, s in enumerate(doc.steps)),
                         *((f"attempts[{i}].time", a.time) for i, a in enumerate(doc.attempts))]:
         if not math.isfinite(value):
             raise SaveError("time is not a finite number", where=name, source=source)
     return doc
-
-
-class _Collect:
-    """Adapter so the pack-file error mapper can be reused for saves."""
-
-    locator = None
-
-    def __call__(self, code: str, message: str, key: str | None, suggestions: Any = (), severity: str = "error") -> Any:
-        from craftcore.problems import Problem
-
-        return Problem("error", code, message, key=key, suggestions=tuple(suggestions))
 
 
 def read_save(path: str | os.PathLike[str]) -> dict[str, Any]:
@@ -226,7 +215,7 @@ def write_save(game: Game, path: str | os.PathLike[str]) -> None:
         payload = tomli_w.dumps(data).encode("utf-8")
     else:
         payload = (json.dumps(data, indent=1, allow_nan=False) + "\n").encode("utf-8")
-    folder = target.parent if str(target.parent) else pathlib.Path(".")
+    folder = target.parent if str(target.parent) else pathlib.Path()
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(fd, "wb") as handle:

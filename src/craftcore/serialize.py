@@ -63,7 +63,7 @@ def _type_name(value: Any) -> str:
 
 
 #: The union type pack properties may hold (kept here so the hook and the document class agree).
-PropertyValueType: Final = str | int | float | tuple[str, ...]
+PropertyValueType = str | int | float | tuple[str, ...]
 
 
 def make_converter() -> cattrs.Converter:
@@ -92,7 +92,7 @@ def _strict_container(kind: type, noun: str, converter: cattrs.Converter) -> Any
         def hook(value: Any, target: Any) -> Any:
             if not isinstance(value, kind):
                 raise TypeError(f"expected {noun}, got {_type_name(value)}")
-            return inner(value, target)
+            return inner(value, target)  # type: ignore[arg-type]
 
         return hook
 

@@ -1,4 +1,4 @@
-"""Hypothesis strategies for random packs, catalogs and plays (needs ``hypothesis``: ``pip install craftcore[testing]``).
+"""Hypothesis strategies for random packs and catalogs (needs ``hypothesis``: ``pip install craftcore[testing]``).
 
 Pack authors and embedders can reuse them to property-test their own code against arbitrary content:
 

@@ -84,9 +84,9 @@ def content_problems(catalog: Catalog, packs: Iterable[str] | None = None) -> li
                 out.append(f"{c.pack}: concept {c.id!r} resource {r.title!r} has a malformed URL {r.url!r}")
             if not r.title.strip():
                 out.append(f"{c.pack}: concept {c.id!r} has a resource without a title")
-    for r in catalog.recipes:
-        if r.pack in wanted and not (r.why and r.why.strip()):
-            out.append(f"{r.pack}: recipe {' + '.join(r.inputs)} has no why")
+    for recipe in catalog.recipes:
+        if recipe.pack in wanted and not (recipe.why and recipe.why.strip()):
+            out.append(f"{recipe.pack}: recipe {' + '.join(recipe.inputs)} has no why")
     for p in catalog.paths.values():
         if p.pack in wanted and not p.steps:
             out.append(f"{p.pack}: path {p.id!r} has no steps")
