@@ -60,3 +60,9 @@ class Clock:
 @pytest.fixture
 def clock() -> Clock:
     return Clock()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_cache_dir(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Keep the compiled pack cache of test runs out of the user's cache directory."""
+    os.environ["CRAFTCORE_CACHE_DIR"] = str(tmp_path_factory.mktemp("craftcore-cache"))

@@ -28,41 +28,41 @@ __all__ = ["Catalog"]
 class _Index:
     """Derived lookups, built once by :meth:`Catalog.from_packs` (not part of equality)."""
 
-    by_key: dict[tuple[str, ...], tuple[Recipe, ...]]
-    made_by: dict[str, tuple[Recipe, ...]]
-    used_in: dict[str, tuple[Recipe, ...]]
-    names: dict[str, str]
-    #: Integer adjacency for games: recipe positions (in ``Catalog.recipes``) that need / make each concept, and
-    #: each recipe's number of distinct preconditions and outputs.
-    needs_ix: dict[str, tuple[int, ...]] = attrs.Factory(dict)
-    makes_ix: dict[str, tuple[int, ...]] = attrs.Factory(dict)
-    pre_count: tuple[int, ...] = ()
-    out_count: tuple[int, ...] = ()
+    by_key: dict[tuple[str, ...], list[Recipe]]
+    #: Integer adjacency for games: positions (in ``Catalog.recipes``) of the recipes that need / make each concept,
+    #: and each recipe's number of distinct preconditions and outputs.
+    needs_ix: dict[str, list[int]]
+    makes_ix: dict[str, list[int]]
+    pre_count: list[int]
+    out_count: list[int]
     cache: dict[str, Any] = attrs.Factory(dict)
 
 
-def _build_index(concepts: Iterable[Concept], recipes: Sequence[Recipe]) -> _Index:
+def _build_index(recipes: Sequence[Recipe]) -> _Index:
     by_key: dict[tuple[str, ...], list[Recipe]] = {}
     made_by: dict[str, list[int]] = {}
     used_in: dict[str, list[int]] = {}
     pre_count, out_count = [], []
     for i, recipe in enumerate(recipes):
-        by_key.setdefault(recipe.inputs, []).append(recipe)
-        outputs = set(recipe.outputs)
+        if recipe.inputs in by_key:
+            by_key[recipe.inputs].append(recipe)
+        else:
+            by_key[recipe.inputs] = [recipe]
+        outputs = recipe.outputs
         for out in outputs:
-            made_by.setdefault(out, []).append(i)
+            if out in made_by:
+                made_by[out].append(i)
+            else:
+                made_by[out] = [i]
         pre = recipe.preconditions
         for concept in pre:
-            used_in.setdefault(concept, []).append(i)
+            if concept in used_in:
+                used_in[concept].append(i)
+            else:
+                used_in[concept] = [i]
         pre_count.append(len(pre))
         out_count.append(len(outputs))
-    names = {c.name.casefold(): c.id for c in concepts}
-    return _Index(by_key={k: tuple(v) for k, v in by_key.items()},
-                  made_by={k: tuple(recipes[i] for i in v) for k, v in made_by.items()},
-                  used_in={k: tuple(recipes[i] for i in v) for k, v in used_in.items()}, names=names,
-                  needs_ix={k: tuple(v) for k, v in used_in.items()},
-                  makes_ix={k: tuple(v) for k, v in made_by.items()},
-                  pre_count=tuple(pre_count), out_count=tuple(out_count))
+    return _Index(by_key=by_key, needs_ix=used_in, makes_ix=made_by, pre_count=pre_count, out_count=out_count)
 
 
 @attrs.frozen(repr=False)
@@ -127,7 +127,7 @@ class Catalog:
             unlocks=tuple(u for p in ordered for u in p.unlocks),
             starts=tuple(c.id for c in concepts.values() if c.start),
             warnings=warnings,
-            index=_build_index(concepts.values(), recipes),
+            index=_build_index(recipes),
             plugins=plugins,
         )
 
@@ -154,8 +154,15 @@ class Catalog:
 
     def _suggest(self, text: str) -> tuple[str, ...]:
         ids = difflib.get_close_matches(text, list(self.concepts), n=3, cutoff=0.6)
-        by_name = difflib.get_close_matches(text.casefold(), list(self._index.names), n=3, cutoff=0.6)
-        return tuple(dict.fromkeys([*ids, *(self._index.names[n] for n in by_name)]))[:3]
+        names = self._names()
+        by_name = difflib.get_close_matches(text.casefold(), list(names), n=3, cutoff=0.6)
+        return tuple(dict.fromkeys([*ids, *(names[n] for n in by_name)]))[:3]
+
+    def _names(self) -> dict[str, str]:
+        names: dict[str, str] | None = self._index.cache.get("names")
+        if names is None:
+            names = self._index.cache["names"] = {c.name.casefold(): c.id for c in self.concepts.values()}
+        return names
 
     def resolve(self, text: str) -> str:
         """The id of the concept ``text`` names: an id or a name, any case, or an unambiguous prefix of either.
@@ -169,8 +176,9 @@ class Catalog:
         key = folded.replace(" ", "_").replace("-", "_")
         if key in self.concepts:
             return key
-        if folded in self._index.names:
-            return self._index.names[folded]
+        names = self._names()
+        if folded in names:
+            return names[folded]
         if folded:
             hits = [c.id for c in self.concepts.values()
                     if c.id.startswith(key) or c.name.casefold().startswith(folded)]
@@ -196,15 +204,17 @@ class Catalog:
 
     def recipes_for(self, inputs: Iterable[str]) -> tuple[Recipe, ...]:
         """The recipes whose input multiset is exactly ``inputs`` (in any order)."""
-        return self._index.by_key.get(tuple(sorted(inputs)), ())
+        return tuple(self._index.by_key.get(tuple(sorted(inputs)), ()))
 
     def made_by(self, concept_id: str) -> tuple[Recipe, ...]:
         """The recipes that produce a concept."""
-        return self._index.made_by.get(concept_id, ())
+        recipes = self.recipes
+        return tuple(recipes[i] for i in self._index.makes_ix.get(concept_id, ()))
 
     def used_in(self, concept_id: str) -> tuple[Recipe, ...]:
         """The recipes that need a concept, as an input or in ``requires``."""
-        return self._index.used_in.get(concept_id, ())
+        recipes = self.recipes
+        return tuple(recipes[i] for i in self._index.needs_ix.get(concept_id, ()))
 
     def hint_for(self, inputs: Iterable[str]) -> Hint | None:
         """The pack hint written for this combination, if any."""

@@ -130,13 +130,16 @@ def _check_references(lp: LoadedPack, visible: frozenset[str], owner: Mapping[st
 
     def ref(kind: str, ident: str, where: tuple[str, str], sub: str, what: str) -> None:
         table = owner[kind]
+        home = table.get(ident)
+        if home is not None and home in visible:
+            return
         file, key, line = lp.sources.locate(where[0], where[1], sub)
-        if ident not in table:
+        if home is None:
             near = did_you_mean(ident, [i for i, p in table.items() if p in visible])
             problems.append(Problem("error", "unknown-id", f"unknown {what} {ident!r}", pack=pack.id, file=file,
                                     key=key, line=line, suggestions=near))
-        elif table[ident] not in visible:
-            problems.append(Problem("error", "not-required", f"{what} {ident!r} belongs to pack {table[ident]!r}, "
+        else:
+            problems.append(Problem("error", "not-required", f"{what} {ident!r} belongs to pack {home!r}, "
                                     f"which pack {pack.id!r} does not require", pack=pack.id, file=file, key=key,
                                     line=line))
 

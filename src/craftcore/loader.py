@@ -6,6 +6,8 @@ import os
 from collections.abc import Iterable
 from typing import Any
 
+import attrs
+
 from craftcore.catalog import Catalog
 from craftcore.checks import LoadedPack
 from craftcore.errors import PackError
@@ -44,7 +46,7 @@ def collect_sources(pm: PluginManager, problems: list[Problem]) -> list[tuple[Pa
 
 
 def load_catalog(*pack_dirs: str | os.PathLike[str], installed: bool = True, blocked: Iterable[str] = (),
-                 plugins: Iterable[object] = (), require_reachable: bool = True) -> Catalog:
+                 plugins: Iterable[object] = (), require_reachable: bool = True, cache: bool = True) -> Catalog:
     """Load the built-in pack, installed packs and the given folders, check them together, and merge them.
 
     >>> catalog = load_catalog(installed=False)
@@ -58,6 +60,8 @@ def load_catalog(*pack_dirs: str | os.PathLike[str], installed: bool = True, blo
     :param plugins: extra plugin objects, registered like installed ones (they may contribute packs and listen to
         game events).
     :param require_reachable: see :meth:`Catalog.from_packs`.
+    :param cache: reuse (and store) a compiled copy of unchanged packs in the user's cache directory
+        (see :mod:`craftcore.cache`); the files are still read and hashed on every load.
     :raises PackError: with every problem found in every pack, when there is any error.
     """
     blocked = frozenset(blocked)
@@ -65,10 +69,23 @@ def load_catalog(*pack_dirs: str | os.PathLike[str], installed: bool = True, blo
     problems: list[Problem] = []
     sources = collect_sources(pm, problems)
     sources += [(PackSource.from_directory(d), "folder", None) for d in pack_dirs]
-    loaded: list[LoadedPack] = []
+    read = []
     for source, kind, dist in sources:
         files, read_problems = source.read()
         problems += read_problems
+        read.append((source, kind, dist, files))
+    key = None
+    if cache and not problems:
+        from craftcore.cache import cache_key, read_cached
+
+        options = f"reachable={require_reachable} blocked={sorted(blocked)}"
+        key = cache_key(_version(), options, [(kind, source.location, dist, [(f.name, f.text) for f in files])
+                                              for source, kind, dist, files in read])
+        hit = read_cached(key)
+        if hit is not None:
+            return Catalog._merge(hit[0], plugins=pm, warnings=tuple(hit[1]))
+    loaded: list[LoadedPack] = []
+    for source, kind, dist, files in read:
         if not files:
             continue
         pack, pack_problems, where = read_pack(files, source=kind, location=source.location, distribution=dist)
@@ -83,14 +100,24 @@ def load_catalog(*pack_dirs: str | os.PathLike[str], installed: bool = True, blo
         raise PackError(_sorted([*problems, *exc.problems])) from None
     if any(p.severity == "error" for p in problems):
         raise PackError(_sorted(problems))
-    return catalog if not problems else _with_warnings(catalog, problems)
+    if problems:
+        catalog = attrs.evolve(catalog, warnings=(*problems, *catalog.warnings))
+    if key is not None:
+        from craftcore.cache import write_cached
+
+        by_id = {lp.pack.id: lp.pack for lp in loaded}
+        write_cached(key, [by_id[info.id] for info in catalog.packs], catalog.warnings)
+    return catalog
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("craftcore")
+    except PackageNotFoundError:
+        return "0.0.0+unknown"
 
 
 def _sorted(problems: list[Problem]) -> list[Problem]:
     return sorted(problems, key=lambda p: (p.severity != "error", p.file or "", p.line or 0))
-
-
-def _with_warnings(catalog: Catalog, problems: list[Problem]) -> Catalog:
-    import attrs
-
-    return attrs.evolve(catalog, warnings=(*problems, *catalog.warnings))

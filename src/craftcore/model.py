@@ -96,11 +96,11 @@ class Recipe:
     why: str | None = None
     #: Position of the recipe in its pack's ``[[recipes]]`` list (0-based), for messages.
     index: int = 0
+    #: Everything that must be discovered for the recipe to fire: inputs and requires (derived).
+    preconditions: frozenset[str] = attrs.field(init=False, eq=False, repr=False)
 
-    @property
-    def preconditions(self) -> frozenset[str]:
-        """Everything that must be discovered for the recipe to fire: inputs and requires."""
-        return frozenset(self.inputs) | frozenset(self.requires)
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "preconditions", frozenset(self.inputs).union(self.requires))
 
 
 @attrs.frozen

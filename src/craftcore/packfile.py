@@ -6,6 +6,7 @@ into the model classes after structuring.
 
 from __future__ import annotations
 
+import math
 import re
 import tomllib
 from collections.abc import Sequence
@@ -122,12 +123,24 @@ class _Locator:
     _KEY = re.compile(r"^\s*([A-Za-z0-9_\-\"'.]+)\s*=")
 
     def __init__(self, text: str) -> None:
-        self.lines = text.splitlines()
-        self.tables: dict[str, int] = {}
-        self.keys: dict[str, int] = {}
+        self._text = text
+        self._tables: dict[str, int] | None = None
+        self._keys: dict[str, int] = {}
+
+    @property
+    def tables(self) -> dict[str, int]:
+        """Table header (or inline-table key) -> line; scanned on first use only, since most loads need no lines."""
+        if self._tables is None:
+            self._scan()
+        assert self._tables is not None
+        return self._tables
+
+    def _scan(self) -> None:
+        self._tables = tables = {}
+        keys = self._keys
         counts: dict[str, int] = {}
         current = ""
-        for number, raw in enumerate(self.lines, start=1):
+        for number, raw in enumerate(self._text.splitlines(), start=1):
             header = self._HEADER.match(raw)
             if header:
                 name = _unquote_dotted(header.group(2))
@@ -136,22 +149,23 @@ class _Locator:
                     counts[name] = index + 1
                     name = f"{name}[{index}]"
                 current = name
-                self.tables.setdefault(current, number)
+                tables.setdefault(current, number)
                 continue
             key = self._KEY.match(raw)
             if key:
                 full = f"{current}.{_unquote_dotted(key.group(1))}" if current else _unquote_dotted(key.group(1))
-                self.keys.setdefault(full, number)
+                keys.setdefault(full, number)
                 # inline tables: concepts.x = { ... } registers the table at this line too
-                self.tables.setdefault(full, number)
+                tables.setdefault(full, number)
 
     def line_of(self, key: str) -> int | None:
+        tables, keys = self.tables, self._keys
         probe = key
         while probe:
-            if probe in self.keys:
-                return self.keys[probe]
-            if probe in self.tables:
-                return self.tables[probe]
+            if probe in keys:
+                return keys[probe]
+            if probe in tables:
+                return tables[probe]
             cut = max(probe.rfind("."), probe.rfind("["))
             probe = probe[:cut] if cut > 0 else ""
         return None
@@ -285,6 +299,9 @@ def _structure_document(data: dict[str, Any], make: _ProblemMaker, problems: lis
             problems.append(make("unknown-key", f"unknown table {key!r}", key, did_you_mean(key, fields)))
 
     def structure(value: Any, cls: type, path: str) -> Any:
+        fast = _fast_structure(value, cls)
+        if fast is not None:
+            return fast
         try:
             return strict_converter.structure(value, cls)
         except cattrs.BaseValidationError as exc:
@@ -320,6 +337,63 @@ def _structure_document(data: dict[str, Any], make: _ProblemMaker, problems: lis
             else:
                 broken.add((kind, "*"))
     return document
+
+
+#: For the fast path: per table class, the required and the optional keys with their exact types.
+_SHAPES: dict[type, tuple[dict[str, type], dict[str, type]]] = {
+    PackTable: ({"id": str, "name": str, "version": str, "description": str}, {"requires": list}),
+    CategoryTable: ({"name": str, "description": str}, {}),
+    ConceptTable: ({"name": str, "level": int, "category": str, "description": str},
+                   {"start": bool, "properties": dict, "resources": list}),
+    RecipeTable: ({"inputs": list, "outputs": list}, {"requires": list, "why": str}),
+    PathTable: ({"name": str, "description": str, "steps": list}, {}),
+    HintTable: ({"inputs": list, "text": str}, {}),
+    UnlockTable: ({"after": int, "outputs": list}, {}),
+}
+_RESOURCE_KEYS = frozenset({"title", "url", "kind"})
+
+
+def _fast_structure(value: Any, cls: type) -> Any:
+    """Build a table object straight from well-formed TOML data, or return ``None`` to let cattrs find the errors.
+
+    Nearly every entry of a real pack is well-formed, and checking exact types by hand is several times faster than
+    the general converter; anything unusual takes the slow path, which reports every problem.
+    """
+    if type(value) is not dict:
+        return None
+    required, optional = _SHAPES[cls]
+    if len(value) < len(required):
+        return None
+    for key, item in value.items():
+        expected = required.get(key) or optional.get(key)
+        if expected is None or type(item) is not expected:
+            return None
+        if expected is list and key != "resources" and not all(type(x) is str for x in item):
+            return None
+    if any(key not in value for key in required):
+        return None
+    if cls is ConceptTable:
+        props = value.get("properties")
+        if props:
+            converted: dict[str, Any] = {}
+            for key, item in props.items():
+                kind = type(item)
+                if kind is str or kind is int:
+                    converted[key] = item
+                elif kind is float and math.isfinite(item):
+                    converted[key] = item
+                elif kind is list and all(type(x) is str for x in item):
+                    converted[key] = tuple(item)
+                else:
+                    return None
+            value = {**value, "properties": converted}
+        resources = value.get("resources")
+        if resources:
+            if not all(type(r) is dict and r.keys() == _RESOURCE_KEYS and all(type(x) is str for x in r.values())
+                       for r in resources):
+                return None
+            value = {**value, "resources": [ResourceTable(**r) for r in resources]}
+    return cls(**value)
 
 
 def _syntax_problem(name: str, exc: tomllib.TOMLDecodeError) -> Problem:

@@ -7,12 +7,9 @@ is ever executed or turned into arbitrary Python objects.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import math
 import os
-import pathlib
-import tempfile
 import tomllib
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Final
@@ -21,6 +18,7 @@ import attrs
 import cattrs
 import tomli_w
 
+from craftcore.atomic import atomic_write
 from craftcore.errors import CraftError, SaveError
 from craftcore.packfile import _ProblemMaker, _problems_from_cattrs
 from craftcore.results import Attempt, Step
@@ -209,27 +207,9 @@ def write_save(game: Game, path: str | os.PathLike[str]) -> None:
 
     A crash at any moment leaves either the old save or the new one, never a mix.
     """
-    target = pathlib.Path(path)
     data = game_to_dict(game)
-    if target.suffix == ".toml":
+    if os.fspath(path).endswith(".toml"):
         payload = tomli_w.dumps(data).encode("utf-8")
     else:
         payload = (json.dumps(data, indent=1, allow_nan=False) + "\n").encode("utf-8")
-    folder = target.parent if str(target.parent) else pathlib.Path()
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    with contextlib.suppress(OSError):  # make the rename itself durable where the platform allows
-        dir_fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
+    atomic_write(path, payload)
