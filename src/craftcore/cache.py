@@ -40,7 +40,8 @@ def cache_dir() -> pathlib.Path:
     return pathlib.Path(base) / "craftcore"
 
 
-def cache_key(version: str, options: str, sources: Iterable[tuple[str, str, str | None, Sequence[tuple[str, str]]]]) -> str:
+def cache_key(version: str, options: str,
+              sources: Iterable[tuple[str, str, str | None, Sequence[tuple[str, str]]]]) -> str:
     """A digest of everything a catalog is built from: craftcore's version, load options, and each source's origin,
     file names and file contents."""
     digest = hashlib.sha256(f"craftcore {version} layout {LAYOUT} {options}\n".encode())

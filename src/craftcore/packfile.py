@@ -136,7 +136,8 @@ class _Locator:
         return self._tables
 
     def _scan(self) -> None:
-        self._tables = tables = {}
+        tables: dict[str, int] = {}
+        self._tables = tables
         keys = self._keys
         counts: dict[str, int] = {}
         current = ""
@@ -368,7 +369,7 @@ def _fast_structure(value: Any, cls: type) -> Any:
         expected = required.get(key) or optional.get(key)
         if expected is None or type(item) is not expected:
             return None
-        if expected is list and key != "resources" and not all(type(x) is str for x in item):
+        if expected is list and key != "resources" and not all(type(x) is str for x in item):  # type: ignore[attr-defined]
             return None
     if any(key not in value for key in required):
         return None
@@ -378,9 +379,7 @@ def _fast_structure(value: Any, cls: type) -> Any:
             converted: dict[str, Any] = {}
             for key, item in props.items():
                 kind = type(item)
-                if kind is str or kind is int:
-                    converted[key] = item
-                elif kind is float and math.isfinite(item):
+                if kind is str or kind is int or (kind is float and math.isfinite(item)):
                     converted[key] = item
                 elif kind is list and all(type(x) is str for x in item):
                     converted[key] = tuple(item)

@@ -10,7 +10,7 @@ from typing import IO, Any
 
 from craftcore.cli.render import Style
 
-__all__ = ["Console", "CliError"]
+__all__ = ["CliError", "Console"]
 
 
 class CliError(Exception):

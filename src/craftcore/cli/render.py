@@ -69,7 +69,10 @@ class Style:
             star = "★"
         except (UnicodeEncodeError, LookupError):
             star = "*"
-        width = shutil.get_terminal_size((88, 24)).columns if tty else 88
+        width = 88
+        if tty:
+            columns = env.get("COLUMNS", "")
+            width = int(columns) if columns.isdigit() else shutil.get_terminal_size((88, 24)).columns
         return cls(color=fancy, emoji=fancy and star == "★", star=star, width=max(40, min(width, 120)))
 
     def paint(self, text: str, *styles: str) -> str:
@@ -176,7 +179,9 @@ def concept_heading(style: Style, catalog: Catalog, concept: Concept) -> str:
 def _properties(style: Style, concept: Concept, indent: str) -> list[str]:
     lines = []
     for key, value in concept.properties.items():
-        lines += style.wrap(format_value(value), indent + "    ", first=f"{indent}  {style.note(key)}: ")
+        wrapped = style.wrap(format_value(value), indent + "    ", first=f"{indent}  {key}: ")
+        wrapped[0] = wrapped[0].replace(f"{key}:", f"{style.note(key)}:", 1)
+        lines += wrapped
     return lines
 
 
@@ -190,7 +195,8 @@ def result_lines(style: Style, game: Game, result: CombineResult) -> list[str]:
     if not result.success:
         lines = [f"{style.icon('fail')}{style.bad('No discovery:')} {combo} does not combine."]
         if result.hint:
-            lines += style.wrap(result.hint, "   ", first=f"{style.icon('hint')}Hint: ")
+            hint = style.wrap(result.hint, "   ", first="Hint: ")
+            lines += [style.icon("hint") + hint[0], *hint[1:]]
         return lines
     if not result.new:
         known = ", ".join(name(catalog, c) for c in result.outputs)
@@ -201,15 +207,15 @@ def result_lines(style: Style, game: Game, result: CombineResult) -> list[str]:
         concept = catalog.concepts[cid]
         discovery = game.discovered[cid]
         how = "" if discovery.source == "recipe" else style.dim(" (unlocked)")
-        lines.append(f"{style.icon('new')}{style.good('New discovery:')} {concept_heading(style, catalog, concept)}{how}")
+        heading = concept_heading(style, catalog, concept)
+        lines.append(f"{style.icon('new')}{style.good('New discovery:')} {heading}{how}")
         lines += style.wrap(concept.description, "   ")
         if concept.properties:
             lines.append("   properties:")
             lines += _properties(style, concept, "   ")
-        lines.append(f"   +{discovery.points} points")
     for text in why:
-        lines += style.wrap(text, "   ", first="   why: ")
-    lines.append(f"Score {game.score} (+{result.points}), level {game.level}.")
+        lines += style.wrap(text, "   ", first="Why: ")
+    lines.append(f"+{result.points} points: score {game.score}, level {game.level}.")
     if result.level_up:
         lines.append(f"{style.icon('level')}{style.good(f'Level up! You reached level {result.level_up}.')}")
     return lines
@@ -312,7 +318,7 @@ def plan_lines(style: Style, game: Game, plan: Plan, prerequisites: Prerequisite
     if prerequisites is not None:
         lines.append("Prerequisites, from the start concepts up:")
         for depth, layer in enumerate(prerequisites.layers):
-            marks = [name(catalog, c) + ("" if c in game.discovered else style.dim(" (new)")) for c in layer]
+            marks = [name(catalog, c) + ("" if c in game.discovered else " (new)") for c in layer]
             lines += style.wrap(", ".join(marks), "      ", first=f"  {depth:>2}: ")
     return lines
 
@@ -349,7 +355,7 @@ def failure_lines(style: Style, game: Game) -> list[str]:
         lines.append(f"  after step {attempt.after_step:>3}: {combination(catalog, attempt.inputs)}")
         hint = catalog.hint_for(attempt.inputs)
         if hint is not None:
-            lines += style.wrap(hint.text, "        ", first=f"      {style.icon('hint')}")
+            lines += style.wrap(hint.text, "        ", first="      hint: ")
     return lines
 
 
