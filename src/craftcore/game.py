@@ -6,7 +6,7 @@ import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from types import MappingProxyType
-from typing import Any, Final
+from typing import Any, Final, Literal
 
 import pluggy
 
@@ -110,6 +110,8 @@ class Game:
         self._missing = list(index.pre_count)
         self._undone = list(index.out_count)
         self._open: dict[tuple[str, ...], int] = {}
+        #: combinations whose every recipe has fired and whose outputs are all discovered (answers that are final)
+        self._repeats: dict[tuple[str, ...], CombineResult] = {}
         self._score = 0
         self._level = 1
         self._per_level = dict.fromkeys(range(1, 6), 0)
@@ -118,16 +120,18 @@ class Game:
 
     def _discover_starts(self) -> None:
         for cid in self.catalog.starts:
-            self._record(Discovery(cid, 0, self.started, "start"))
+            self._record(cid, 0, self.started, "start")
         self._fire_unlocks(0, self.started, [])
         self._level = level_for_score(self._score)
 
-    def _record(self, discovery: Discovery) -> Discovery:
+    def _record(self, concept_id: str, step: int, when: float, source: Literal["start", "recipe", "unlock"],
+                inputs: tuple[str, ...] = (), recipe: Recipe | None = None) -> Discovery:
         """Add a discovery and update every derived quantity incrementally."""
-        concept = self.catalog.concepts[discovery.concept]
+        concept = self.catalog.concepts[concept_id]
+        discovery = Discovery(concept_id, step, when, source, inputs, recipe)
         points = self._points(concept, discovery)
-        discovery = Discovery(discovery.concept, discovery.step, discovery.time, discovery.source,
-                              discovery.inputs, discovery.recipe, points)
+        if points != 0:
+            discovery = Discovery(concept_id, step, when, source, inputs, recipe, points)
         self._discovered[discovery.concept] = discovery
         self._score += points
         self._per_level[concept.level] = self._per_level.get(concept.level, 0) + 1
@@ -165,7 +169,7 @@ class Game:
             self._next_unlock += 1
             for cid in unlock.outputs:
                 if cid not in self._discovered:
-                    self._record(Discovery(cid, step, when, "unlock"))
+                    self._record(cid, step, when, "unlock")
                     new.append(cid)
 
     # ------------------------------------------------------------------------------------------------- playing
@@ -183,10 +187,16 @@ class Game:
         for cid in concepts:
             if cid not in discovered:
                 self._reject(concepts)
+        key = tuple(sorted(concepts))
+        repeat = self._repeats.get(key)
+        if repeat is not None:  # a spent recipe: the answer cannot change until an undo
+            if self._hook.tried is not None:
+                self._hook.tried(game=self, result=repeat)
+            return repeat
         if not 0 < len(concepts) <= MAX_INPUTS:
             raise CraftError(f"a combination takes 1 to {MAX_INPUTS} concepts, got {len(concepts)}")
-        key = tuple(sorted(concepts))
-        fired = [r for r in self.catalog._index.by_key.get(key, ()) if all(q in discovered for q in r.requires)]
+        candidates = self.catalog._index.by_key.get(key, ())
+        fired = [r for r in candidates if all(q in discovered for q in r.requires)]
         when = self._clock()
         if not fired:
             return self._fail(key, when)
@@ -196,11 +206,13 @@ class Game:
         for recipe in fired:
             for cid in recipe.outputs:
                 if cid not in discovered:
-                    self._record(Discovery(cid, step, when, "recipe", key, recipe))
+                    self._record(cid, step, when, "recipe", key, recipe)
                     new.append(cid)
         outputs = tuple(dict.fromkeys(c for r in fired for c in r.outputs))
         if not new:
             result = CombineResult(key, (), outputs, tuple(fired))
+            if len(fired) == len(candidates):
+                self._repeats[key] = result
         else:
             self._fire_unlocks(step, when, new)
             self._steps.append(Step(step, key, when, tuple(new)))
@@ -274,7 +286,7 @@ class Game:
         """An independent copy of the game (same catalog, clock and plugins)."""
         other = Game.__new__(Game)
         other.__dict__.update(self.__dict__)
-        for name in ("_discovered", "_open", "_per_level"):
+        for name in ("_discovered", "_open", "_per_level", "_repeats"):
             setattr(other, name, dict(getattr(self, name)))
         for name in ("_steps", "_attempts", "_missing", "_undone"):
             setattr(other, name, list(getattr(self, name)))
