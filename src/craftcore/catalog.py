@@ -103,10 +103,13 @@ class Catalog:
         problems: list[Problem] = []
         loaded = [p if isinstance(p, LoadedPack) else LoadedPack(p) for p in packs]
         ordered = order_packs(loaded, problems)
-        check_packs(ordered, problems, check_reachable=require_reachable)
+        reachable = check_packs(ordered, problems, check_reachable=require_reachable)
         if any(p.severity == "error" for p in problems):
             raise PackError(sorted(problems, key=lambda p: p.severity != "error"))
-        return cls._merge([lp.pack for lp in ordered], plugins=plugins, warnings=tuple(problems))
+        catalog = cls._merge([lp.pack for lp in ordered], plugins=plugins, warnings=tuple(problems))
+        if reachable is not None:
+            catalog._index.cache["reachable"] = reachable
+        return catalog
 
     @classmethod
     def _merge(cls, ordered: Sequence[Pack], *, plugins: pluggy.PluginManager | None,

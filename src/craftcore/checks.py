@@ -96,8 +96,12 @@ def _visible_packs(ordered: Sequence[LoadedPack]) -> dict[str, frozenset[str]]:
     return visible
 
 
-def check_packs(ordered: Sequence[LoadedPack], problems: list[Problem], *, check_reachable: bool = True) -> None:
-    """Append every cross-pack problem of ``ordered`` (as returned by :func:`order_packs`) to ``problems``."""
+def check_packs(ordered: Sequence[LoadedPack], problems: list[Problem], *,
+                check_reachable: bool = True) -> frozenset[str] | None:
+    """Append every cross-pack problem of ``ordered`` (as returned by :func:`order_packs`) to ``problems``.
+
+    :returns: the concepts reachable from the start set, when that was computed.
+    """
     visible = _visible_packs(ordered)
     owner: dict[str, dict[str, str]] = {"categories": {}, "concepts": {}, "paths": {}}
     for lp in ordered:
@@ -121,7 +125,8 @@ def check_packs(ordered: Sequence[LoadedPack], problems: list[Problem], *, check
         problems.append(Problem("error", "no-start", "no concept has start = true: a game would begin empty"))
     broken = any(lp.sources.broken for lp in ordered)
     if check_reachable and not broken:
-        _check_reachability(ordered, problems)
+        return _check_reachability(ordered, problems)
+    return None
 
 
 def _check_references(lp: LoadedPack, visible: frozenset[str], owner: Mapping[str, Mapping[str, str]],
@@ -160,7 +165,7 @@ def _check_references(lp: LoadedPack, visible: frozenset[str], owner: Mapping[st
             ref("concepts", cid, ("unlocks", str(i)), "outputs", "concept")
 
 
-def _check_reachability(ordered: Sequence[LoadedPack], problems: list[Problem]) -> None:
+def _check_reachability(ordered: Sequence[LoadedPack], problems: list[Problem]) -> frozenset[str]:
     concepts = [c for lp in ordered for c in lp.pack.concepts]
     recipes = [r for lp in ordered for r in lp.pack.recipes]
     unlocks = [u for lp in ordered for u in lp.pack.unlocks]
@@ -174,6 +179,7 @@ def _check_reachability(ordered: Sequence[LoadedPack], problems: list[Problem]) 
         code = "never-produced" if severity == "warning" else "unreachable"
         problems.append(Problem(severity, code, f"concept {cid!r} cannot be reached from the start set: {reason}",  # type: ignore[arg-type]
                                 pack=lp.pack.id, file=file, key=key, line=line))
+    return reachable
 
 
 def unreachable_reasons(concepts: Iterable[Concept], recipes: Sequence[Recipe], reachable: frozenset[str],

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import attrs
@@ -64,7 +66,29 @@ def load_catalog(*pack_dirs: str | os.PathLike[str], installed: bool = True, blo
         (see :mod:`craftcore.cache`); the files are still read and hashed on every load.
     :raises PackError: with every problem found in every pack, when there is any error.
     """
-    blocked = frozenset(blocked)
+    with _paused_gc():
+        return _load(pack_dirs, installed=installed, blocked=frozenset(blocked), plugins=plugins,
+                     require_reachable=require_reachable, cache=cache)
+
+
+@contextlib.contextmanager
+def _paused_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while tens of thousands of acyclic objects are built.
+
+    Allocating that many objects triggers full collections that scan everything again and again (half the time of a
+    large load); the objects built here hold no reference cycles, so nothing is lost by collecting once afterwards.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _load(pack_dirs: tuple[str | os.PathLike[str], ...], *, installed: bool, blocked: frozenset[str],
+          plugins: Iterable[object], require_reachable: bool, cache: bool) -> Catalog:
     pm = make_plugin_manager(installed=installed, blocked=blocked, plugins=plugins)
     problems: list[Problem] = []
     sources = collect_sources(pm, problems)

@@ -362,6 +362,8 @@ def _fast_structure(value: Any, cls: type) -> Any:
     """
     if type(value) is not dict:
         return None
+    if cls is RecipeTable:
+        return _fast_recipe(value)
     required, optional = _SHAPES[cls]
     if len(value) < len(required):
         return None
@@ -395,6 +397,27 @@ def _fast_structure(value: Any, cls: type) -> Any:
     return cls(**value)
 
 
+_RECIPE_KEYS = frozenset({"inputs", "outputs", "requires", "why"})
+
+
+def _fast_recipe(value: dict[str, Any]) -> RecipeTable | None:
+    inputs, outputs = value.get("inputs"), value.get("outputs")
+    requires, why = value.get("requires", []), value.get("why")
+    if (type(inputs) is not list or type(outputs) is not list or type(requires) is not list
+            or (why is not None and type(why) is not str) or not value.keys() <= _RECIPE_KEYS):
+        return None
+    for x in inputs:
+        if type(x) is not str:
+            return None
+    for x in outputs:
+        if type(x) is not str:
+            return None
+    for x in requires:
+        if type(x) is not str:
+            return None
+    return RecipeTable(inputs, outputs, requires, why)
+
+
 def _syntax_problem(name: str, exc: tomllib.TOMLDecodeError) -> Problem:
     message = str(exc)
     line = column = None
@@ -415,18 +438,28 @@ class SourceMap:
     locators: dict[str, _Locator] = attrs.Factory(dict)
     #: (kind, id) of entries that failed to structure: they exist, but are left out of the pack.
     broken: set[tuple[str, str]] = attrs.Factory(set)
-    #: (kind, id or recipe/hint/unlock index) -> (file, key path inside that file)
+    #: (kind, id) -> (file, key path inside that file), for tables of tables (concepts, categories, paths)
     places: dict[tuple[str, str], tuple[str, str]] = attrs.Factory(dict)
+    #: kind -> [(first index, file)] for arrays of tables (recipes, hints, unlocks), in index order
+    ranges: dict[str, list[tuple[int, str]]] = attrs.Factory(dict)
 
     def locate(self, kind: str, ident: str, sub: str = "") -> tuple[str | None, str | None, int | None]:
         """``(file, key, line)`` of a definition, or of one of its keys when ``sub`` is given."""
-        place = self.places.get((kind, ident))
+        place = self.places.get((kind, ident)) if kind not in _ARRAYS else self._array_place(kind, int(ident))
         if place is None:
             return None, None, None
         file, key = place
         full = f"{key}.{sub}" if sub else key
         locator = self.locators.get(file)
         return file, full, locator.line_of(full) if locator else None
+
+    def _array_place(self, kind: str, index: int) -> tuple[str, str] | None:
+        found = None
+        for first, file in self.ranges.get(kind, ()):
+            if first > index:
+                break
+            found = (file, f"{kind}[{index - first}]")
+        return found
 
 
 @attrs.define
@@ -452,8 +485,8 @@ class _PackBuilder:
         self.sources.places[(kind, ident)] = (make.file, key)
         return True
 
-    def _place(self, kind: str, index: int, key: str, make: _ProblemMaker) -> None:
-        self.sources.places[(kind, str(index))] = (make.file, key)
+    def _start_range(self, kind: str, first: int, make: _ProblemMaker) -> None:
+        self.sources.ranges.setdefault(kind, []).append((first, make.file))
 
     def add(self, doc: PackFile, make: _ProblemMaker, problems: list[Problem]) -> None:
         pid = self.pack_id
@@ -465,30 +498,31 @@ class _PackBuilder:
         for cid, con in doc.concepts.items():
             if self._define("concepts", cid, make, problems):
                 self.concepts.append(self._concept(cid, con, make, problems))
+        self._start_range("recipes", len(self.recipes), make)
+        recipes = self.recipes
         for i, rec in enumerate(doc.recipes):
-            key = f"recipes[{i}]"
-            if not 1 <= len(rec.inputs) <= MAX_INPUTS:
+            n_inputs, outputs, requires = len(rec.inputs), rec.outputs, rec.requires
+            if not 0 < n_inputs <= MAX_INPUTS:
                 problems.append(make("bad-arity", f"a recipe takes 1 to {MAX_INPUTS} inputs, this one has "
-                                     f"{len(rec.inputs)}", f"{key}.inputs"))
-            if not rec.outputs:
-                problems.append(make("bad-arity", "a recipe needs at least one output", f"{key}.outputs"))
-            self._place("recipes", len(self.recipes), key, make)
-            self.recipes.append(Recipe(inputs=tuple(rec.inputs), outputs=tuple(dict.fromkeys(rec.outputs)),
-                                       requires=tuple(dict.fromkeys(rec.requires)), why=rec.why, pack=pid,
-                                       index=len(self.recipes)))
+                                     f"{n_inputs}", f"recipes[{i}].inputs"))
+            if not outputs:
+                problems.append(make("bad-arity", "a recipe needs at least one output", f"recipes[{i}].outputs"))
+            recipes.append(Recipe(tuple(rec.inputs), tuple(dict.fromkeys(outputs)) if len(outputs) > 1 else
+                                  tuple(outputs), pid, tuple(dict.fromkeys(requires)) if requires else (), rec.why,
+                                  len(recipes)))
         for path_id, path in doc.paths.items():
             if self._define("paths", path_id, make, problems):
                 self.paths.append(LearningPath(id=path_id, name=path.name, description=path.description,
                                                steps=tuple(path.steps), pack=pid))
+        self._start_range("hints", len(self.hints), make)
         for i, hint in enumerate(doc.hints):
             if not 1 <= len(hint.inputs) <= MAX_INPUTS:
                 problems.append(make("bad-arity", f"a hint names 1 to {MAX_INPUTS} inputs", f"hints[{i}].inputs"))
-            self._place("hints", len(self.hints), f"hints[{i}]", make)
             self.hints.append(Hint(inputs=tuple(hint.inputs), text=hint.text, pack=pid))
+        self._start_range("unlocks", len(self.unlocks), make)
         for i, unlock in enumerate(doc.unlocks):
             if unlock.after < 1:
                 problems.append(make("bad-value", "after must be at least 1", f"unlocks[{i}].after"))
-            self._place("unlocks", len(self.unlocks), f"unlocks[{i}]", make)
             self.unlocks.append(Unlock(after=unlock.after, outputs=tuple(unlock.outputs), pack=pid))
 
     def _concept(self, cid: str, con: ConceptTable, make: _ProblemMaker, problems: list[Problem]) -> Concept:
