@@ -31,7 +31,12 @@ RESOURCE_KINDS: tuple[str, ...] = ("paper", "code", "docs", "tutorial", "blog", 
 PropertyValue = str | int | float | tuple[str, ...]
 
 
+_NO_PROPERTIES: FrozenMap[str, PropertyValue] = FrozenMap()
+
+
 def _frozen_properties(value: Mapping[str, PropertyValue]) -> FrozenMap[str, PropertyValue]:
+    if not value:
+        return _NO_PROPERTIES  # immutable, so one shared empty map serves every concept without properties
     return value if isinstance(value, FrozenMap) else FrozenMap(value)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from collections.abc import Callable, Iterable, Mapping
 from typing import IO, Any
@@ -11,6 +12,8 @@ from typing import IO, Any
 from craftcore.cli.render import Style
 
 __all__ = ["CliError", "Console"]
+
+_ANSI = re.compile(r"(\033\[[0-9;]*m)")
 
 
 class CliError(Exception):
@@ -80,6 +83,8 @@ class Console:
         :raises EOFError: at the end of input.
         """
         if self._readline or (self.interactive and self.stdin is sys.stdin and self.out is sys.stdout):
+            if self._readline:  # tell readline which bytes do not move the cursor
+                prompt = _ANSI.sub("\001\\1\002", prompt)
             return input(prompt)
         self.out.write(prompt)
         self.out.flush()

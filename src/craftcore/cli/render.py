@@ -192,6 +192,7 @@ def result_lines(style: Style, game: Game, result: CombineResult) -> list[str]:
     """What to tell the player after a combine call."""
     catalog = game.catalog
     combo = combination(catalog, result.inputs)
+    lines: list[str]
     if not result.success:
         lines = [f"{style.icon('fail')}{style.bad('No discovery:')} {combo} does not combine."]
         if result.hint:
@@ -201,7 +202,7 @@ def result_lines(style: Style, game: Game, result: CombineResult) -> list[str]:
     if not result.new:
         known = ", ".join(name(catalog, c) for c in result.outputs)
         return [f"{combo} gives {known}, which you have already discovered."]
-    lines: list[str] = []
+    lines = []
     why = result.why
     for cid in result.new:
         concept = catalog.concepts[cid]
@@ -214,7 +215,7 @@ def result_lines(style: Style, game: Game, result: CombineResult) -> list[str]:
             lines.append("   properties:")
             lines += _properties(style, concept, "   ")
     for text in why:
-        lines += style.wrap(text, "   ", first="Why: ")
+        lines += style.wrap(text, "     ", first="Why: ")
     lines.append(f"+{result.points} points: score {game.score}, level {game.level}.")
     if result.level_up:
         lines.append(f"{style.icon('level')}{style.good(f'Level up! You reached level {result.level_up}.')}")
@@ -249,7 +250,9 @@ def concept_details(style: Style, game: Game, cid: str) -> list[str]:
         if discovery.recipe is not None and discovery.recipe.why:
             lines += style.wrap(discovery.recipe.why, "  ", first="  why: ")
     leads = game.leads_to(cid)
-    if game.is_final(cid):
+    if not catalog.used_in(cid):
+        lines.append("A final concept: no combination uses it.")
+    elif game.is_final(cid):
         lines.append("Leads to nothing new any more (every combination using it is spent).")
     if leads:
         lines.append("With what you know, it leads to:")
@@ -316,9 +319,10 @@ def plan_lines(style: Style, game: Game, plan: Plan, prerequisites: Prerequisite
             extra = f"  (needs {combination(catalog, step.requires)} known)" if step.requires else ""
             lines.append(f"  {number:>2}. {combination(catalog, step.inputs)} -> {style.bold(outs)}{extra}")
     if prerequisites is not None:
-        lines.append("Prerequisites, from the start concepts up:")
+        known = " ✓" if style.star == "★" else " (known)"
+        lines.append(f"Prerequisites, from the start concepts up ({known.strip()} = discovered):")
         for depth, layer in enumerate(prerequisites.layers):
-            marks = [name(catalog, c) + ("" if c in game.discovered else " (new)") for c in layer]
+            marks = [name(catalog, c) + (known if c in game.discovered else "") for c in layer]
             lines += style.wrap(", ".join(marks), "      ", first=f"  {depth:>2}: ")
     return lines
 
