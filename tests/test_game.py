@@ -126,6 +126,12 @@ def test_score_level_progress_follow_the_documented_rules(foundations) -> None:
 @pytest.mark.parametrize(("score", "level"), [(0, 1), (99, 1), (100, 2), (299, 2), (300, 3), (600, 4), (1000, 5)])
 def test_level_thresholds(score: int, level: int) -> None:
     assert craftcore.level_for_score(score) == level
+    assert craftcore.score_for_level(level) <= score < craftcore.score_for_level(level + 1)
+
+
+def test_next_level_at(foundations) -> None:
+    game = Game(foundations)
+    assert game.next_level_at == 100 > game.score
 
 
 def _brute_available(game: Game) -> set[tuple[str, ...]]:

@@ -12,7 +12,7 @@ from typing import Any
 
 from craftcore.catalog import Catalog
 from craftcore.errors import CraftError, NotDiscovered, PackError, SaveError, UnknownConcept, Unreachable
-from craftcore.game import AvailableView, Game, level_for_score
+from craftcore.game import AvailableView, Game, level_for_score, score_for_level
 from craftcore.hookspecs import hookimpl
 from craftcore.loader import load_catalog
 from craftcore.model import Category, Concept, Hint, LearningPath, Pack, PackInfo, Recipe, Resource, Unlock
@@ -65,6 +65,7 @@ __all__ = [
     "level_for_score",
     "load_catalog",
     "make_plugin_manager",
+    "score_for_level",
 ]
 
 

@@ -16,10 +16,15 @@ from craftcore.feedback import failure_hint
 from craftcore.model import Concept, Recipe
 from craftcore.results import Attempt, CombineResult, Discovery, PathProgress, Plan, Prerequisites, Step
 
-__all__ = ["MAX_INPUTS", "AvailableView", "Game", "level_for_score"]
+__all__ = ["MAX_INPUTS", "AvailableView", "Game", "level_for_score", "score_for_level"]
 
 #: Most concepts one combination may take.
 MAX_INPUTS: Final = 4
+
+
+def score_for_level(level: int) -> int:
+    """The score at which ``level`` is reached: ``50 * level * (level - 1)`` (level 1 at 0)."""
+    return 50 * level * (level - 1)
 
 
 def level_for_score(score: int) -> int:
@@ -322,6 +327,11 @@ class Game:
     def level(self) -> int:
         """Overall advancement, from the score (see :func:`level_for_score`)."""
         return self._level
+
+    @property
+    def next_level_at(self) -> int:
+        """The score at which the next level is reached."""
+        return score_for_level(self._level + 1)
 
     def progress(self) -> Mapping[int, tuple[int, int]]:
         """Completion per difficulty level: ``{level: (discovered, total)}`` for levels 1 to 5."""

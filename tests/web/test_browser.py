@@ -1,0 +1,111 @@
+"""End to end in headless Chromium: play from the three start concepts to FlashAttention by clicking, restart the
+server, reload the page and find the game still there. Saves docs/screenshots/web-flashattention.png."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from .helpers import ROOT, Server
+
+CHROMIUM = Path("/usr/bin/chromium")
+SCREENSHOT = ROOT / "docs" / "screenshots" / "web-flashattention.png"
+# Playwright adds --headless itself (headless=True) and takes the profile folder as user_data_dir. As root, Chromium
+# needs --no-sandbox; the others keep it off the network, which this machine does not have.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium "
+                       "(bash examples/web/ci-setup.sh installs it)"),
+]
+
+
+def test_play_to_flashattention_restart_and_reload(tmp_path: Path) -> None:
+    try:
+        from playwright.sync_api import expect, sync_playwright
+    except ImportError:  # chromium is there, so this is a broken setup, not a reason to skip
+        pytest.fail("playwright is not installed: run bash examples/web/ci-setup.sh")
+
+    server = Server(tmp_path / "games.sqlite3", log=tmp_path / "server.log").start()
+    problems: list[str] = []
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch_persistent_context(
+                str(tmp_path / "profile"), executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS,
+                viewport={"width": 1280, "height": 860})
+            page = browser.pages[0] if browser.pages else browser.new_page()
+            page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+            page.on("console", lambda m: problems.append(f"console: {m.text}") if m.type == "error" else None)
+            page.set_default_timeout(15_000)
+
+            page.goto(server.url + "/")
+            page.wait_for_selector("body.ready")
+            board = page.locator("#board .card")
+            expect(board).to_have_count(3)
+            assert sorted(board.evaluate_all("cards => cards.map(c => c.dataset.id)")) == \
+                ["calculus", "linear_algebra", "probability"]
+
+            # ask the page for the plan to FlashAttention, then play it by clicking cards and Combine
+            page.fill("#plan-target", "FlashAttention")
+            page.click("#plan-form button")
+            steps = page.locator("#plan-steps li")
+            expect(steps.first).to_be_visible()
+            plan = [(li.get_attribute("data-inputs").split(), li.get_attribute("data-outputs").split())
+                    for li in steps.all()]
+            assert "flash_attention" in plan[-1][1]
+            for inputs, outputs in plan:
+                for concept in inputs:
+                    page.click(f'#board .card[data-id="{concept}"]')
+                expect(page.locator("#slots .chip")).to_have_count(len(inputs))
+                page.click("#combine")
+                for concept in outputs:
+                    expect(page.locator(f'#board .card[data-id="{concept}"]')).to_be_visible()
+                expect(page.locator("#message")).to_contain_text("New:")
+            expect(page.locator("#plan-steps li.done")).to_have_count(len(plan))
+
+            # the discovery as the player reads it: description, why, properties, resources
+            detail = page.locator('#details .detail[data-id="flash_attention"]')
+            expect(detail.locator("h3")).to_have_text("FlashAttention")
+            expect(detail.locator(".description")).to_contain_text("attention")
+            expect(detail.locator(".why p")).not_to_be_empty()
+            assert detail.locator(".properties dt").count() >= 2
+            expect(detail.locator(".resources a").first).to_have_attribute("href", re.compile(r"^https://"))
+            # and the learning paths that lead through it show the progress
+            path = page.locator('details.path:has(li.done[data-id="flash_attention"])').first
+            path.locator("summary").click()
+            expect(path.locator("progress")).to_have_attribute("value", re.compile(r"^[1-9]"))
+
+            SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+            page.evaluate("window.scrollTo(0, 0)")
+            page.wait_for_timeout(300)  # let the sticky combination bar repaint after the scroll
+            page.screenshot(path=str(SCREENSHOT))
+            count = page.locator("#count").inner_text()
+            assert count.startswith(f"{3 + sum(len(o) for _, o in plan)} / ")
+
+            # restart the server (same port, same database), reload: the game is still there
+            assert server.stop() == 0
+            server.start()
+            page.reload()
+            page.wait_for_selector("body.ready")
+            expect(page.locator('#board .card[data-id="flash_attention"]')).to_be_visible()
+            expect(page.locator("#count")).to_have_text(count)
+
+            # undo takes FlashAttention back
+            page.click("#undo")
+            expect(page.locator('#board .card[data-id="flash_attention"]')).to_have_count(0)
+            expect(page.locator("#message")).to_contain_text("Took back")
+
+            # drag and drop: a card onto the tray picks it; a card onto another combines the two
+            page.drag_and_drop('#board .card[data-id="calculus"]', "#tray")
+            expect(page.locator("#slots .chip")).to_have_count(1)
+            page.drag_and_drop('#board .card[data-id="probability"]', '#board .card[data-id="linear_algebra"]')
+            expect(page.locator("#message")).not_to_contain_text("Took back")
+            browser.close()
+    finally:
+        server.kill()
+    assert problems == []
+    assert 10_000 < SCREENSHOT.stat().st_size < 1_000_000
