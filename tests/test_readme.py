@@ -17,12 +17,19 @@ def code_blocks(language: str) -> list[str]:
 
 def test_library_example_runs(tmp_path, monkeypatch, capsys) -> None:
     (example,) = code_blocks("python")
-    assert len(example.strip().splitlines()) <= 17
+    code_lines = [line for line in example.splitlines() if line.strip() and not line.startswith(("import", "from"))]
+    assert len(code_lines) <= 16
     monkeypatch.chdir(tmp_path)
     exec(compile(example, "README.md", "exec"), {})
     out = capsys.readouterr().out
     assert "('neural_networks',)" in out
-    assert (tmp_path / "game.json").exists()
+    assert "saved and loaded game.json: the same game" in out
+
+
+def test_library_example_is_the_quickstart_example() -> None:
+    (example,) = code_blocks("python")
+    quickstart = (ROOT / "examples" / "quickstart.py").read_text(encoding="utf-8")
+    assert example.strip() == quickstart.split('"""', 2)[2].strip()
 
 
 def test_ci_runs_the_readme_test_command() -> None:
