@@ -93,7 +93,8 @@ class Console:
             self.out.write("\n")
             raise EOFError
         line = line.rstrip("\r\n")
-        self.out.write(line + "\n")  # echo, so a piped session reads like a terminal one
+        if not _isatty(self.stdin):  # echo, so a piped session reads like a terminal one
+            self.out.write(line + "\n")
         return line
 
 

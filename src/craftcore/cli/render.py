@@ -196,7 +196,7 @@ def result_lines(style: Style, game: Game, result: CombineResult) -> list[str]:
     if not result.success:
         lines = [f"{style.icon('fail')}{style.bad('No discovery:')} {combo} does not combine."]
         if result.hint:
-            hint = style.wrap(result.hint, "   ", first="Hint: ")
+            hint = style.wrap(result.hint, "      ", first="Hint: ")
             lines += [style.icon("hint") + hint[0], *hint[1:]]
         return lines
     if not result.new:
