@@ -25,12 +25,13 @@ HERE = pathlib.Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "src"))
 
+from packgen import write_pack  # noqa: E402
+from worlds import World, generate_world  # noqa: E402
+
 import craftcore  # noqa: E402
 from craftcore.checks import LoadedPack, check_packs, order_packs  # noqa: E402
 from craftcore.model import Category, Concept, Pack, PackInfo, Recipe  # noqa: E402
 from craftcore.reachability import fixed_point  # noqa: E402
-from packgen import write_pack  # noqa: E402
-from worlds import World, generate_world  # noqa: E402
 
 Row = tuple[str, str, str, str]
 

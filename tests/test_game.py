@@ -64,6 +64,15 @@ def test_failure_is_recorded_with_helpful_feedback(foundations, clock) -> None:
     assert game.attempts[-1].inputs == ("calculus",) * 3 and game.attempts[-1].after_step == 0
 
 
+def test_feedback_matches_what_combine_says_and_records_nothing(foundations) -> None:
+    game = Game(foundations)
+    assert game.feedback("linear_algebra", "calculus", "probability") is None
+    advice = game.feedback("calculus", "calculus", "calculus")
+    assert advice and game.attempts == ()
+    assert game.combine("calculus", "calculus", "calculus").hint == advice
+    assert "(Mathematics)" in advice  # categories are shown by their names, not their ids
+
+
 def test_pack_hint_is_used_for_a_hinted_failure(foundations) -> None:
     key, hint = next(iter(foundations.hints.items()))
     game = Game(foundations)

@@ -43,8 +43,10 @@ def failure_hint(catalog: Catalog, key: tuple[str, ...], discovered: Mapping[str
         ready = [r for r in catalog.used_in(cid)
                  if all(c in discovered for c in r.preconditions) and any(o not in discovered for o in r.outputs)]
         if ready:
-            partner_levels = sorted({names[c].category for r in ready for c in r.inputs if c != cid})
-            where = f" from {', '.join(partner_levels[:2])}" if partner_levels else ""
+            categories = catalog.categories
+            partners = sorted({names[c].category for r in ready for c in r.inputs if c != cid})
+            labels = [categories[c].name if c in categories else c for c in partners[:2]]
+            where = f" ({' or '.join(labels)})" if labels else ""
             return (f"These ideas do not combine. {names[cid].name} does lead somewhere new with something you "
                     f"already know{where}.")
     return "These ideas do not combine, and none of them leads anywhere new yet: look at what you discovered last."

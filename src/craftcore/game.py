@@ -354,6 +354,19 @@ class Game:
         index = self.catalog._index
         return all(self._undone[r] == 0 for r in index.needs_ix.get(concept_id, ()))
 
+    def feedback(self, *concepts: str) -> str | None:
+        """What the game would say about this combination now: the pack's hint or generated advice for a failure,
+        ``None`` when the combination fires. Records nothing.
+
+        :raises UnknownConcept: an input is not a concept of the catalog.
+        """
+        for cid in concepts:
+            self.catalog.concept(cid)
+        key = tuple(sorted(concepts))
+        if any(all(q in self._discovered for q in r.requires) for r in self.catalog._index.by_key.get(key, ())):
+            return None
+        return failure_hint(self.catalog, key, self._discovered)
+
     def leads_to(self, concept_id: str) -> tuple[Recipe, ...]:
         """Recipes using the concept whose every input and requirement the player has discovered."""
         return tuple(r for r in self.catalog.used_in(concept_id)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import craftcore_attention
+
 from craftcore.testing import check_pack, content_problems, play_everything
 
 PACK_DIRS = (craftcore_attention.PACK_DIR,)

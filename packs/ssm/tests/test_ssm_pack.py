@@ -5,6 +5,7 @@ from __future__ import annotations
 import craftcore_attention
 import craftcore_moe
 import craftcore_ssm
+
 from craftcore.testing import check_pack, content_problems, play_everything
 
 PACK_DIRS = (craftcore_attention.PACK_DIR, craftcore_moe.PACK_DIR, craftcore_ssm.PACK_DIR)

@@ -357,9 +357,9 @@ def failure_lines(style: Style, game: Game) -> list[str]:
     lines = [f"{len(attempts)} failed combination{'s' if len(attempts) != 1 else ''} (they teach constraints):"]
     for attempt in attempts:
         lines.append(f"  after step {attempt.after_step:>3}: {combination(catalog, attempt.inputs)}")
-        hint = catalog.hint_for(attempt.inputs)
+        hint = game.feedback(*attempt.inputs)
         if hint is not None:
-            lines += style.wrap(hint.text, "        ", first="      hint: ")
+            lines += style.wrap(hint, "        ", first="      hint: ")
     return lines
 
 
