@@ -13,7 +13,7 @@ from craftcore.checks import LoadedPack, check_packs, order_packs
 from craftcore.errors import PackError, UnknownConcept
 from craftcore.model import Category, Concept, Hint, LearningPath, Pack, PackInfo, Recipe, Unlock
 from craftcore.problems import Problem
-from craftcore.reachability import fixed_point
+from craftcore.reachability import fixed_point_indexed, needs_index
 
 if TYPE_CHECKING:
     import pluggy
@@ -39,30 +39,25 @@ class _Index:
 
 
 def _build_index(recipes: Sequence[Recipe]) -> _Index:
+    needs, pre_count = needs_index(recipes)
     by_key: dict[tuple[str, ...], list[Recipe]] = {}
     made_by: dict[str, list[int]] = {}
-    used_in: dict[str, list[int]] = {}
-    pre_count, out_count = [], []
+    out_count = []
     for i, recipe in enumerate(recipes):
-        if recipe.inputs in by_key:
-            by_key[recipe.inputs].append(recipe)
-        else:
+        bucket = by_key.get(recipe.inputs)
+        if bucket is None:
             by_key[recipe.inputs] = [recipe]
+        else:
+            bucket.append(recipe)
         outputs = recipe.outputs
         for out in outputs:
-            if out in made_by:
-                made_by[out].append(i)
-            else:
+            made = made_by.get(out)
+            if made is None:
                 made_by[out] = [i]
-        pre = recipe.preconditions
-        for concept in pre:
-            if concept in used_in:
-                used_in[concept].append(i)
             else:
-                used_in[concept] = [i]
-        pre_count.append(len(pre))
+                made.append(i)
         out_count.append(len(outputs))
-    return _Index(by_key=by_key, needs_ix=used_in, makes_ix=made_by, pre_count=pre_count, out_count=out_count)
+    return _Index(by_key=by_key, needs_ix=needs, makes_ix=made_by, pre_count=pre_count, out_count=out_count)
 
 
 @attrs.frozen(repr=False)
@@ -103,19 +98,24 @@ class Catalog:
         problems: list[Problem] = []
         loaded = [p if isinstance(p, LoadedPack) else LoadedPack(p) for p in packs]
         ordered = order_packs(loaded, problems)
-        reachable = check_packs(ordered, problems, check_reachable=require_reachable)
+        recipes = tuple(r for lp in ordered for r in lp.pack.recipes)
+        index = _build_index(recipes)
+        reachable = check_packs(ordered, problems, check_reachable=require_reachable,
+                                indexed=(recipes, index.needs_ix, index.pre_count))
         if any(p.severity == "error" for p in problems):
             raise PackError(sorted(problems, key=lambda p: p.severity != "error"))
-        catalog = cls._merge([lp.pack for lp in ordered], plugins=plugins, warnings=tuple(problems))
+        catalog = cls._merge([lp.pack for lp in ordered], plugins=plugins, warnings=tuple(problems), index=index)
         if reachable is not None:
             catalog._index.cache["reachable"] = reachable
         return catalog
 
     @classmethod
     def _merge(cls, ordered: Sequence[Pack], *, plugins: pluggy.PluginManager | None,
-               warnings: tuple[Problem, ...]) -> Catalog:
+               warnings: tuple[Problem, ...], index: _Index | None = None) -> Catalog:
         concepts = {c.id: c for p in ordered for c in p.concepts}
         recipes = tuple(r for p in ordered for r in p.recipes)
+        if index is None:
+            index = _build_index(recipes)
         hints: dict[tuple[str, ...], Hint] = {}
         for pack in ordered:
             for hint in pack.hints:
@@ -130,7 +130,7 @@ class Catalog:
             unlocks=tuple(u for p in ordered for u in p.unlocks),
             starts=tuple(c.id for c in concepts.values() if c.start),
             warnings=warnings,
-            index=_build_index(recipes),
+            index=index,
             plugins=plugins,
         )
 
@@ -226,12 +226,14 @@ class Catalog:
 
     def reachable(self, start: Iterable[str] | None = None) -> frozenset[str]:
         """Every concept obtainable from ``start`` (default: the start set), including ``start`` itself."""
+        index = self._index
         if start is None:
-            cached = self._index.cache.get("reachable")
+            cached = index.cache.get("reachable")
             if cached is None:
-                cached = self._index.cache["reachable"] = fixed_point(self.starts, self.recipes, self.unlocks)
+                cached = index.cache["reachable"] = fixed_point_indexed(
+                    self.starts, self.recipes, index.needs_ix, index.pre_count, self.unlocks)
             return cached
-        return fixed_point(start, self.recipes, self.unlocks)
+        return fixed_point_indexed(start, self.recipes, index.needs_ix, index.pre_count, self.unlocks)
 
     def problems(self) -> tuple[Problem, ...]:
         """Lint findings of the loaded catalog (warnings only: a catalog with errors does not load)."""

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Iterable, Mapping, Sequence
+from itertools import chain
 
 import attrs
 
 from craftcore.model import Concept, Pack, Recipe
 from craftcore.packfile import SourceMap
 from craftcore.problems import Problem, did_you_mean
-from craftcore.reachability import fixed_point
+from craftcore.reachability import fixed_point_indexed, needs_index
 
 __all__ = ["LoadedPack", "check_packs", "order_packs", "unreachable_reasons"]
 
@@ -96,10 +97,13 @@ def _visible_packs(ordered: Sequence[LoadedPack]) -> dict[str, frozenset[str]]:
     return visible
 
 
-def check_packs(ordered: Sequence[LoadedPack], problems: list[Problem], *,
-                check_reachable: bool = True) -> frozenset[str] | None:
+def check_packs(ordered: Sequence[LoadedPack], problems: list[Problem], *, check_reachable: bool = True,
+                indexed: tuple[Sequence[Recipe], Mapping[str, Sequence[int]], Sequence[int]] | None = None,
+                ) -> frozenset[str] | None:
     """Append every cross-pack problem of ``ordered`` (as returned by :func:`order_packs`) to ``problems``.
 
+    :param indexed: all recipes of ``ordered`` in order, with their :func:`~craftcore.reachability.needs_index`,
+        when the caller has built them already.
     :returns: the concepts reachable from the start set, when that was computed.
     """
     visible = _visible_packs(ordered)
@@ -125,13 +129,25 @@ def check_packs(ordered: Sequence[LoadedPack], problems: list[Problem], *,
         problems.append(Problem("error", "no-start", "no concept has start = true: a game would begin empty"))
     broken = any(lp.sources.broken for lp in ordered)
     if check_reachable and not broken:
-        return _check_reachability(ordered, problems)
+        return _check_reachability(ordered, problems, indexed)
     return None
 
 
 def _check_references(lp: LoadedPack, visible: frozenset[str], owner: Mapping[str, Mapping[str, str]],
                       problems: list[Problem]) -> None:
     pack = lp.pack
+    concept_owner, category_owner = owner["concepts"], owner["categories"]
+    # Fast pass: every id referenced anywhere in the pack, checked once each (a big pack names each id many times).
+    refs = set(chain.from_iterable(r.inputs for r in pack.recipes))
+    refs.update(chain.from_iterable(r.outputs for r in pack.recipes))
+    refs.update(chain.from_iterable(r.requires for r in pack.recipes))
+    refs.update(chain.from_iterable(p.steps for p in pack.paths))
+    refs.update(chain.from_iterable(h.inputs for h in pack.hints))
+    refs.update(chain.from_iterable(u.outputs for u in pack.unlocks))
+    bad = {i for i in refs if concept_owner.get(i) not in visible}
+    bad_categories = {c.category for c in pack.concepts if category_owner.get(c.category) not in visible}
+    if not bad and not bad_categories:
+        return
 
     def ref(kind: str, ident: str, where: tuple[str, str], sub: str, what: str) -> None:
         table = owner[kind]
@@ -148,29 +164,42 @@ def _check_references(lp: LoadedPack, visible: frozenset[str], owner: Mapping[st
                                     f"which pack {pack.id!r} does not require", pack=pack.id, file=file, key=key,
                                     line=line))
 
+    # Slow pass, only when something is wrong: report each occurrence with its place.
     for concept in pack.concepts:
-        ref("categories", concept.category, ("concepts", concept.id), "category", "category")
+        if concept.category in bad_categories:
+            ref("categories", concept.category, ("concepts", concept.id), "category", "category")
     for i, recipe in enumerate(pack.recipes):
         for field in ("inputs", "outputs", "requires"):
             for cid in getattr(recipe, field):
-                ref("concepts", cid, ("recipes", str(i)), field, "concept")
+                if cid in bad:
+                    ref("concepts", cid, ("recipes", str(i)), field, "concept")
     for path in pack.paths:
         for cid in path.steps:
-            ref("concepts", cid, ("paths", path.id), "steps", "concept")
+            if cid in bad:
+                ref("concepts", cid, ("paths", path.id), "steps", "concept")
     for i, hint in enumerate(pack.hints):
         for cid in hint.inputs:
-            ref("concepts", cid, ("hints", str(i)), "inputs", "concept")
+            if cid in bad:
+                ref("concepts", cid, ("hints", str(i)), "inputs", "concept")
     for i, unlock in enumerate(pack.unlocks):
         for cid in unlock.outputs:
-            ref("concepts", cid, ("unlocks", str(i)), "outputs", "concept")
+            if cid in bad:
+                ref("concepts", cid, ("unlocks", str(i)), "outputs", "concept")
 
 
-def _check_reachability(ordered: Sequence[LoadedPack], problems: list[Problem]) -> frozenset[str]:
+def _check_reachability(ordered: Sequence[LoadedPack], problems: list[Problem],
+                        indexed: tuple[Sequence[Recipe], Mapping[str, Sequence[int]], Sequence[int]] | None,
+                        ) -> frozenset[str]:
     concepts = [c for lp in ordered for c in lp.pack.concepts]
-    recipes = [r for lp in ordered for r in lp.pack.recipes]
+    if indexed is None:
+        recipes: Sequence[Recipe] = [r for lp in ordered for r in lp.pack.recipes]
+        indexed = (recipes, *needs_index(recipes))
+    recipes, needs, counts = indexed
     unlocks = [u for lp in ordered for u in lp.pack.unlocks]
     starts = {c.id for c in concepts if c.start}
-    reachable = fixed_point(starts, recipes, unlocks)
+    reachable = fixed_point_indexed(starts, recipes, needs, counts, unlocks)
+    if len(reachable) >= len(concepts) and all(c.id in reachable for c in concepts):
+        return reachable
     reasons = unreachable_reasons(concepts, recipes, reachable, unlocks)
     located = {c.id: lp for lp in ordered for c in lp.pack.concepts}
     for cid, (severity, reason) in reasons.items():

@@ -39,6 +39,15 @@ def level_for_score(score: int) -> int:
     return k
 
 
+def _relevel(level: int, score: int) -> int:
+    """:func:`level_for_score`, starting the search from a known level (a step changes the level by little)."""
+    while score_for_level(level + 1) <= score:
+        level += 1
+    while level > 1 and score < score_for_level(level):
+        level -= 1
+    return level
+
+
 class AvailableView:
     """The combinations that would discover something new right now (a live view, like ``dict.keys()``).
 
@@ -221,7 +230,7 @@ class Game:
         else:
             self._fire_unlocks(step, when, new)
             self._steps.append(Step(step, key, when, tuple(new)))
-            self._level = level_for_score(self._score)
+            self._level = _relevel(self._level, self._score)
             points = sum(discovered[c].points for c in new)
             result = CombineResult(key, tuple(new), outputs, tuple(fired), None, points,
                                    self._level if self._level > level else None)

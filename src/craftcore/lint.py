@@ -63,7 +63,7 @@ def lint(catalog: Catalog) -> list[Problem]:
             out.append(Problem("warning", "unlock-never", f"unlock after {unlock.after} discoveries never fires: the "
                                f"catalog has only {total} concepts", pack=unlock.pack, key="unlocks"))
     for recipe in catalog.recipes:
-        if set(recipe.outputs) <= recipe.preconditions:
+        if set(recipe.outputs) <= set(recipe.preconditions):
             out.append(Problem("warning", "useless-recipe", f"recipe {' + '.join(recipe.inputs)} yields nothing its "
                                "inputs do not already include", pack=recipe.pack, key=f"recipes[{recipe.index}]"))
     return out

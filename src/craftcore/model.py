@@ -101,11 +101,18 @@ class Recipe:
     why: str | None = None
     #: Position of the recipe in its pack's ``[[recipes]]`` list (0-based), for messages.
     index: int = 0
-    #: Everything that must be discovered for the recipe to fire: inputs and requires (derived).
-    preconditions: frozenset[str] = attrs.field(init=False, eq=False, repr=False)
+    #: Everything that must be discovered for the recipe to fire: the distinct inputs and requires, sorted (derived).
+    preconditions: tuple[str, ...] = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
-        object.__setattr__(self, "preconditions", frozenset(self.inputs).union(self.requires))
+        inputs, requires = self.inputs, self.requires
+        if requires:
+            pre = tuple(sorted({*inputs, *requires}))
+        elif len(inputs) == 2:
+            pre = inputs if inputs[0] != inputs[1] else inputs[:1]
+        else:
+            pre = tuple(dict.fromkeys(inputs))  # inputs are sorted, so this stays sorted
+        object.__setattr__(self, "preconditions", pre)
 
 
 @attrs.frozen

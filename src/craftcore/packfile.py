@@ -241,44 +241,50 @@ def read_pack(files: Sequence[SourceFile], *, source: str, location: str,
         :mod:`craftcore.checks`.
     """
     problems: list[Problem] = []
-    parsed: list[tuple[SourceFile, PackFile, _Locator]] = []
     broken: set[tuple[str, str]] = set()
-    for source_file in files:
+    head: tuple[SourceFile, PackTable, _Locator] | None = None
+    builder: _PackBuilder | None = None
+    waiting: list[tuple[PackFile, SourceFile, _Locator]] = []  # content read before the [pack] table
+    for source_file in files:  # one file at a time, so only one file's raw TOML is in memory at once
         locator = _Locator(source_file.text)
-        make = _ProblemMaker(source_file.name, None, locator)
         try:
             data = tomllib.loads(source_file.text)
         except tomllib.TOMLDecodeError as exc:
             problems.append(_syntax_problem(source_file.name, exc))
             continue
-        document = _structure_document(data, make, problems, broken)
-        parsed.append((source_file, document, locator))
-    headers = [(f, d.pack, loc) for f, d, loc in parsed if d.pack is not None]
-    main_name = files[0].name if files else location
-    if not headers and not problems:
-        problems.append(Problem("error", "missing-pack-table", "no [pack] table: pack.toml must declare the pack",
-                                file=main_name, key="pack"))
-    for extra_file, _, loc in headers[1:]:
-        problems.append(Problem("error", "duplicate-pack-table",
-                                f"a second [pack] table (the first is in {headers[0][0].name})",
-                                file=extra_file.name, key="pack", line=loc.line_of("pack")))
-    if not headers:
+        document = _structure_document(data, _ProblemMaker(source_file.name, None, locator), problems, broken)
+        del data
+        if document.pack is not None:
+            if head is None:
+                head = (source_file, document.pack, locator)
+                builder = _PackBuilder(document.pack.id)
+            else:
+                problems.append(Problem("error", "duplicate-pack-table",
+                                        f"a second [pack] table (the first is in {head[0].name})",
+                                        file=source_file.name, key="pack", line=locator.line_of("pack")))
+        if builder is None:
+            waiting.append((document, source_file, locator))
+            continue
+        for doc, file, loc in [*waiting, (document, source_file, locator)]:
+            builder.add(doc, _ProblemMaker(file.name, builder.pack_id, loc), problems)
+        waiting.clear()
+    if head is None or builder is None:
+        if not problems:
+            problems.append(Problem("error", "missing-pack-table", "no [pack] table: pack.toml must declare the pack",
+                                    file=files[0].name if files else location, key="pack"))
         return None, problems, SourceMap()
-    head_file, head, head_loc = headers[0]
-    pack_id = head.id
-    problems = [attrs.evolve(p, pack=pack_id) for p in problems]
+    head_file, table, head_loc = head
+    pack_id = table.id
+    problems = [p if p.pack else attrs.evolve(p, pack=pack_id) for p in problems]
     make_head = _ProblemMaker(head_file.name, pack_id, head_loc)
     if not ID_PATTERN.match(pack_id):
         problems.append(make_head("bad-id", f"pack id {pack_id!r} is not lowercase snake_case", "pack.id"))
-    if not SEMVER_PATTERN.match(head.version):
-        problems.append(make_head("bad-version", f"version {head.version!r} is not a semantic version "
+    if not SEMVER_PATTERN.match(table.version):
+        problems.append(make_head("bad-version", f"version {table.version!r} is not a semantic version "
                                   "(MAJOR.MINOR.PATCH)", "pack.version"))
-    info = PackInfo(id=pack_id, name=head.name, version=head.version, description=head.description,
-                    requires=tuple(head.requires), source=source, location=location, distribution=distribution)
-    builder = _PackBuilder(pack_id)
+    info = PackInfo(id=pack_id, name=table.name, version=table.version, description=table.description,
+                    requires=tuple(table.requires), source=source, location=location, distribution=distribution)
     builder.sources.broken |= broken
-    for source_file, document, locator in parsed:
-        builder.add(document, _ProblemMaker(source_file.name, pack_id, locator), problems)
     return builder.build(info), problems, builder.sources
 
 
@@ -472,6 +478,13 @@ class _PackBuilder:
     hints: list[Hint] = attrs.Factory(list)
     unlocks: list[Unlock] = attrs.Factory(list)
     sources: SourceMap = attrs.Factory(SourceMap)
+    #: One string object per id: the TOML parser makes a new string for every occurrence of an id, and a big world
+    #: mentions each id in many recipes.
+    names: dict[str, str] = attrs.Factory(dict)
+
+    def _ids(self, values: list[str]) -> tuple[str, ...]:
+        canon = self.names
+        return tuple([canon.setdefault(v, v) for v in values])
 
     def _define(self, kind: str, ident: str, make: _ProblemMaker, problems: list[Problem]) -> bool:
         key = f"{kind}.{ident}"
@@ -496,6 +509,7 @@ class _PackBuilder:
             if self._define("categories", cid, make, problems):
                 self.categories.append(Category(id=cid, name=cat.name, description=cat.description, pack=pid))
         for cid, con in doc.concepts.items():
+            cid = self.names.setdefault(cid, cid)
             if self._define("concepts", cid, make, problems):
                 self.concepts.append(self._concept(cid, con, make, problems))
         self._start_range("recipes", len(self.recipes), make)
@@ -507,8 +521,8 @@ class _PackBuilder:
                                      f"{n_inputs}", f"recipes[{i}].inputs"))
             if not outputs:
                 problems.append(make("bad-arity", "a recipe needs at least one output", f"recipes[{i}].outputs"))
-            recipes.append(Recipe(tuple(rec.inputs), tuple(dict.fromkeys(outputs)) if len(outputs) > 1 else
-                                  tuple(outputs), pid, tuple(dict.fromkeys(requires)) if requires else (), rec.why,
+            recipes.append(Recipe(self._ids(rec.inputs), self._ids(list(dict.fromkeys(outputs))),
+                                  pid, self._ids(list(dict.fromkeys(requires))) if requires else (), rec.why,
                                   len(recipes)))
         for path_id, path in doc.paths.items():
             if self._define("paths", path_id, make, problems):
