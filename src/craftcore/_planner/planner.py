@@ -1,0 +1,166 @@
+"""The :class:`Planner`: fewest actions to reach some goal facts of a delete-free :class:`Task`."""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from collections.abc import Callable, Iterable
+
+from .lmcut import lm_cut
+from .local import LocalTask, TaskIndex
+from .relaxed import bits, extract, h_add, h_max, h_sa, masks, remove_redundant
+from .search import branch_and_bound
+from .task import Solution, Task, replay
+
+
+def _forced_prefix(lt: LocalTask) -> tuple[LocalTask, list[int]]:
+    """Apply, up front, action landmarks that are applicable at once (sole achievers of landmark facts).
+
+    Every plan contains such an action, so moving it to the front keeps plans optimal.  Returns the residual task and
+    the task action ids applied, in order.
+    """
+    prefix: list[int] = []
+    while lt.goals:
+        # landmark facts reached backward from the goals through facts with a single achiever
+        seen = bytearray(lt.n_facts)
+        stack = list(lt.goals)
+        for g in stack:
+            seen[g] = 1
+        apply: list[int] = []
+        while stack:
+            f = stack.pop()
+            achievers = lt.achievers[f]
+            if len(achievers) != 1:
+                continue
+            a = achievers[0]
+            if not lt.pre[a]:
+                apply.append(a)
+            for p in lt.pre[a]:
+                if not seen[p]:
+                    seen[p] = 1
+                    stack.append(p)
+        if not apply:
+            break
+        apply = sorted(set(apply))
+        true = {f for a in apply for f in lt.add[a]}
+        prefix += [lt.orig[a] for a in apply]
+        lt = lt.restrict(range(lt.n_actions), true)
+    return lt, prefix
+
+
+def _upper_bound(lt: LocalTask, pre_mask: list[int], add_mask: list[int], goal: int) -> list[int]:
+    """The shorter of two relaxed plans (h_add supporters, set-additive), each with redundant actions removed."""
+    value, sup = h_add(lt)
+    best = remove_redundant(extract(lt, value, sup), pre_mask, add_mask, goal)
+    plans = h_sa(lt)
+    union = 0
+    for g in lt.goals:
+        union |= plans[g]
+    other = remove_redundant(bits(union), pre_mask, add_mask, goal)
+    return other if len(other) < len(best) else best
+
+
+def _prune(lt: LocalTask, best: list[int]) -> LocalTask:
+    """Drop the actions that no plan shorter than ``best`` can use, keeping those of ``best``.
+
+    A plan using action ``a`` first achieves ``pre(a)`` (at least h_max(pre(a)) actions), then ``a``, then at least
+    ``gd`` actions that lead from an effect of ``a`` to a goal (each needs a fact the previous one added).
+    """
+    hm, _ = h_max(lt)
+    far = 1 << 30
+    gd = [far] * lt.n_facts
+    queue = deque(lt.goals)
+    for g in queue:
+        gd[g] = 0
+    while queue:
+        e = queue.popleft()
+        step = gd[e] + 1
+        for b in lt.achievers[e]:
+            for p in lt.pre[b]:
+                if gd[p] > step:
+                    gd[p] = step
+                    queue.append(p)
+    limit = len(best) - 1
+    keep = set(best)
+    for a in range(lt.n_actions):
+        first = max((hm[p] for p in lt.pre[a]), default=0) + 1
+        if first + min(gd[e] for e in lt.add[a]) <= limit:
+            keep.add(a)
+    if len(keep) == lt.n_actions:
+        return lt
+    return lt.restrict(keep)
+
+
+class Planner:
+    """Optimal delete-free planning over one task; build once, then call :meth:`solve` for many queries.
+
+    >>> task = Task.from_lists(4, pre=[[0], [0, 1], [1]], add=[[1], [2], [3]])
+    >>> Planner(task).solve([0], [2])
+    Solution(actions=(0, 1), optimal=True, lower_bound=2, expanded=0)
+    """
+
+    def __init__(self, task: Task) -> None:
+        self.task = task
+        self._index = TaskIndex(task)
+
+    def _check(self, facts: set[int], what: str) -> None:
+        for f in facts:
+            if not 0 <= f < self.task.n_facts:
+                raise ValueError(f"{what} names fact {f!r}, outside 0..{self.task.n_facts - 1}")
+
+    def _local(self, init: Iterable[int], goals: Iterable[int]) -> tuple[LocalTask, list[int]] | None:
+        init_set, goal_set = set(init), set(goals)
+        self._check(init_set, "init")
+        self._check(goal_set, "goals")
+        lt = LocalTask.build(self._index, init_set, goal_set)
+        if lt is None:
+            return None
+        return _forced_prefix(lt)
+
+    def solve(self, init: Iterable[int], goals: Iterable[int], *, budget: float = 1.0,
+              clock: Callable[[], float] = time.perf_counter) -> Solution | None:
+        """A shortest plan reaching ``goals`` from ``init``, or None when some goal is unreachable.
+
+        :param budget: seconds of ``clock`` time for proving optimality.  When it runs out the best plan found so far
+            is returned with the best proven lower bound (``optimal`` is then True only if they meet).  A relaxed plan
+            and its clean-up always run, whatever the budget, so the answer is always a valid plan.
+        """
+        deadline = clock() + budget
+        init = set(init)  # iterables may be one-shot
+        built = self._local(init, goals)
+        if built is None:
+            return None
+        lt, prefix = built
+        if not lt.goals:
+            return Solution(tuple(prefix), True, len(prefix), 0)
+        pre_mask, add_mask, goal = masks(lt)
+        best = _upper_bound(lt, pre_mask, add_mask, goal)
+        lower = 1
+        effort = 0
+        if len(best) > lower and clock() < deadline:
+            plan_orig = [lt.orig[a] for a in best]
+            lt = _prune(lt, best)
+            where = {o: a for a, o in enumerate(lt.orig)}
+            best = [where[o] for o in plan_orig]
+            landmarks = lm_cut(lt, clock=clock, deadline=deadline) or []
+            lower = max(lower, len(landmarks))
+            if lower < len(best) and clock() < deadline:
+                outcome = branch_and_bound(lt, best, lower, clock, deadline)
+                best, lower, effort = outcome.plan, outcome.lower_bound, outcome.nodes
+        actions = tuple(prefix + [lt.orig[a] for a in best])
+        if replay(self.task, init, actions) is None:  # pragma: no cover - a bug if it happens
+            raise AssertionError("planner produced an invalid plan")
+        bound = len(prefix) + min(lower, len(best))
+        return Solution(actions, bound == len(actions), bound, effort)
+
+    def lower_bound(self, init: Iterable[int], goals: Iterable[int]) -> int:
+        """LM-cut's admissible lower bound on the number of actions (after forced actions are applied).
+
+        :raises ValueError: when some goal is unreachable from ``init``.
+        """
+        built = self._local(init, goals)
+        if built is None:
+            raise ValueError("some goal is unreachable from init")
+        lt, prefix = built
+        landmarks = lm_cut(lt) if lt.goals else []
+        return len(prefix) + len(landmarks or [])

@@ -1,0 +1,209 @@
+"""Tests of the optimal delete-free planner (craftcore._planner) against brute force on small random tasks."""
+
+from __future__ import annotations
+
+import importlib.util
+import itertools
+import pathlib
+from collections import deque
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from craftcore._planner import Planner, Solution, Task
+from craftcore._planner.lmcut import lm_cut
+from craftcore._planner.local import LocalTask, TaskIndex
+from craftcore._planner.task import replay
+
+# -- brute force ------------------------------------------------------------------------------------------------------
+
+
+def reachable(task: Task, init: set[int]) -> set[int]:
+    """Naive fixed point: every fact reachable from ``init``."""
+    facts = set(init)
+    changed = True
+    while changed:
+        changed = False
+        for pre, add in zip(task.pre, task.add, strict=True):
+            if facts.issuperset(pre) and not facts.issuperset(add):
+                facts.update(add)
+                changed = True
+    return facts
+
+
+def optimum(task: Task, init: set[int], goals: set[int]) -> int | None:
+    """Breadth-first search over discovered sets: the fewest actions reaching ``goals``, None if unreachable."""
+    start = frozenset(init)
+    if goals <= start:
+        return 0
+    depth = {start: 0}
+    queue = deque([start])
+    while queue:
+        state = queue.popleft()
+        for pre, add in zip(task.pre, task.add, strict=True):
+            if state.issuperset(pre) and not state.issuperset(add):
+                nxt = state.union(add)
+                if nxt not in depth:
+                    depth[nxt] = depth[state] + 1
+                    if goals <= nxt:
+                        return depth[nxt]
+                    queue.append(nxt)
+    return None
+
+
+def check_plan(task: Task, init: set[int], goals: set[int], solution: Solution) -> None:
+    """The plan replays: each action applicable in turn, each adds a new fact, and the goals hold at the end."""
+    reached = replay(task, init, solution.actions)
+    assert reached is not None, solution
+    assert goals <= reached
+    assert 0 <= solution.lower_bound <= len(solution.actions)
+    assert solution.optimal == (solution.lower_bound == len(solution.actions))
+
+
+# -- strategies -------------------------------------------------------------------------------------------------------
+
+
+@st.composite
+def queries(draw: st.DrawFn, max_facts: int = 9, max_actions: int = 12) -> tuple[Task, set[int], set[int]]:
+    """A random small task with an initial set and goals."""
+    n = draw(st.integers(1, max_facts))
+    facts = st.integers(0, n - 1)
+    n_actions = draw(st.integers(0, max_actions))
+    pre = [draw(st.lists(facts, max_size=3)) for _ in range(n_actions)]
+    add = [draw(st.lists(facts, min_size=1, max_size=2)) for _ in range(n_actions)]
+    init = set(draw(st.lists(facts, max_size=3)))
+    goals = set(draw(st.lists(facts, min_size=1, max_size=3)))
+    return Task.from_lists(n, pre, add), init, goals
+
+
+# -- properties -------------------------------------------------------------------------------------------------------
+
+
+@settings(max_examples=400, deadline=None)
+@given(queries())
+def test_solve_matches_brute_force(query: tuple[Task, set[int], set[int]]) -> None:
+    task, init, goals = query
+    expected = optimum(task, init, goals)
+    solution = Planner(task).solve(init, goals, budget=10.0)
+    if expected is None:
+        assert solution is None
+        assert not goals <= reachable(task, init)
+        return
+    assert goals <= reachable(task, init)
+    assert solution is not None
+    check_plan(task, init, goals, solution)
+    assert solution.optimal
+    assert len(solution.actions) == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(queries())
+def test_zero_budget_still_gives_a_valid_plan(query: tuple[Task, set[int], set[int]]) -> None:
+    task, init, goals = query
+    expected = optimum(task, init, goals)
+    solution = Planner(task).solve(init, goals, budget=0.0)
+    assert (solution is None) == (expected is None)
+    if solution is not None and expected is not None:
+        check_plan(task, init, goals, solution)
+        assert solution.lower_bound <= expected <= len(solution.actions)
+
+
+@settings(max_examples=300, deadline=None)
+@given(queries())
+def test_lower_bound_is_admissible(query: tuple[Task, set[int], set[int]]) -> None:
+    task, init, goals = query
+    expected = optimum(task, init, goals)
+    planner = Planner(task)
+    if expected is None:
+        with pytest.raises(ValueError, match="unreachable"):
+            planner.lower_bound(init, goals)
+    else:
+        assert 0 <= planner.lower_bound(init, goals) <= expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(queries())
+def test_lm_cut_landmarks_are_disjoint_and_hit_by_every_optimal_plan(query: tuple[Task, set[int], set[int]]) -> None:
+    task, init, goals = query
+    expected = optimum(task, init, goals)
+    lt = LocalTask.build(TaskIndex(task), init, goals)
+    if expected is None:
+        assert lt is None
+        return
+    assert lt is not None
+    landmarks = lm_cut(lt)
+    assert landmarks is not None
+    assert len(landmarks) <= expected
+    seen: set[int] = set()
+    for lm in landmarks:
+        actions = {lt.orig[a] for a in lm}
+        assert not actions & seen
+        seen |= actions
+    # every plan of optimal length (they are few in such small tasks) hits every landmark
+    for plan in itertools.permutations(range(task.n_actions), expected):
+        reached = replay(task, init, plan)
+        if reached is not None and goals <= reached:
+            for lm in landmarks:
+                assert {lt.orig[a] for a in lm} & set(plan)
+            break
+
+
+# -- examples ---------------------------------------------------------------------------------------------------------
+
+
+def test_goals_already_reached_give_an_empty_optimal_plan() -> None:
+    task = Task.from_lists(3, [[0]], [[1]])
+    assert Planner(task).solve([0, 1], [1]) == Solution((), True, 0, 0)
+
+
+def test_unreachable_goal_gives_none() -> None:
+    task = Task.from_lists(3, [[0]], [[1]])
+    assert Planner(task).solve([0], [2]) is None
+
+
+def test_shared_ingredient_beats_the_relaxed_plan() -> None:
+    # goal 5 from 0: route A uses 1 and 2 (each one step); route B needs 3 which needs 4
+    task = Task.from_lists(6, [[0], [0], [1, 2], [0], [4], [3]], [[1], [2], [5], [4], [3], [5]])
+    solution = Planner(task).solve([0], [5])
+    assert solution is not None
+    assert len(solution.actions) == 3 and solution.optimal
+
+
+def test_rejects_unknown_facts() -> None:
+    planner = Planner(Task.from_lists(2, [[0]], [[1]]))
+    with pytest.raises(ValueError, match="outside"):
+        planner.solve([0], [7])
+
+
+def test_task_validates_rows() -> None:
+    with pytest.raises(ValueError, match="strictly increasing"):
+        Task(3, ((1, 0),), ((2,),))
+    with pytest.raises(ValueError, match="outside"):
+        Task(2, ((0,),), ((5,),))
+
+
+# -- a generated world (benchmarks/worlds.py) ------------------------------------------------------------------------
+
+
+def _worlds():  # type: ignore[no-untyped-def]
+    path = pathlib.Path(__file__).resolve().parent.parent / "benchmarks" / "worlds.py"
+    spec = importlib.util.spec_from_file_location("craftcore_bench_worlds", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_small_world_every_concept_proven_optimal() -> None:
+    worlds = _worlds()
+    world = worlds.small_world(seed=3)
+    assert world == worlds.small_world(seed=3)  # deterministic
+    task, index = worlds.to_task(world)
+    planner = Planner(task)
+    init = [index[s] for s in world.starts]
+    for concept in world.concepts:
+        solution = planner.solve(init, [index[concept]], budget=5.0)
+        assert solution is not None
+        assert solution.optimal
+        check_plan(task, set(init), {index[concept]}, solution)
