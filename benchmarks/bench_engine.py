@@ -201,9 +201,11 @@ def peak_memory_mb(n_concepts: int, recipes_per_concept: float) -> float:
     with tempfile.TemporaryDirectory() as tmp:
         folder = pathlib.Path(tmp) / "pack"
         write_pack(generate_world(n_concepts, recipes_per_concept=recipes_per_concept, seed=3), folder)
-        code = ("import resource, craftcore, sys; "
+        # VmHWM (not ru_maxrss, which Linux carries over from the parent across exec) is this process's own peak
+        code = ("import re, craftcore; "
                 f"c = craftcore.load_catalog({str(folder)!r}, installed=False, cache=False); "
-                "print(len(c.recipes), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
+                "status = open('/proc/self/status').read(); "
+                "print(len(c.recipes), re.search(r'VmHWM:\\s+(\\d+) kB', status).group(1))")
         out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                              env={**os.environ, "PYTHONPATH": str(HERE.parent / "src")}).stdout.split()
         return int(out[1]) / 1024
