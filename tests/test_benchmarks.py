@@ -19,4 +19,4 @@ def test_quick_benchmark_runs_and_prints_a_table(script: str) -> None:
     assert done.returncode == 0, done.stderr[-2000:]
     lines = [line for line in done.stdout.splitlines() if line.startswith("|")]
     assert len(lines) >= 3, done.stdout
-    assert lines[1].startswith("| ---")
+    assert set(lines[1]) <= set("|-: ")  # the markdown header rule
