@@ -6,6 +6,7 @@ import importlib.util
 import itertools
 import pathlib
 from collections import deque
+from collections.abc import Callable
 
 import pytest
 from hypothesis import given, settings
@@ -32,24 +33,35 @@ def reachable(task: Task, init: set[int]) -> set[int]:
     return facts
 
 
-def optimum(task: Task, init: set[int], goals: set[int]) -> int | None:
-    """Breadth-first search over discovered sets: the fewest actions reaching ``goals``, None if unreachable."""
+def shortest_plan(task: Task, init: set[int], goals: set[int]) -> list[int] | None:
+    """Breadth-first search over discovered sets: one shortest plan reaching ``goals``, None if unreachable."""
     start = frozenset(init)
     if goals <= start:
-        return 0
-    depth = {start: 0}
+        return []
+    parent: dict[frozenset[int], tuple[frozenset[int], int] | None] = {start: None}
     queue = deque([start])
     while queue:
         state = queue.popleft()
-        for pre, add in zip(task.pre, task.add, strict=True):
+        for a, (pre, add) in enumerate(zip(task.pre, task.add, strict=True)):
             if state.issuperset(pre) and not state.issuperset(add):
                 nxt = state.union(add)
-                if nxt not in depth:
-                    depth[nxt] = depth[state] + 1
+                if nxt not in parent:
+                    parent[nxt] = (state, a)
                     if goals <= nxt:
-                        return depth[nxt]
+                        plan = []
+                        link = parent[nxt]
+                        while link is not None:
+                            plan.append(link[1])
+                            link = parent[link[0]]
+                        return plan[::-1]
                     queue.append(nxt)
     return None
+
+
+def optimum(task: Task, init: set[int], goals: set[int]) -> int | None:
+    """The fewest actions reaching ``goals`` (brute force), None if unreachable."""
+    plan = shortest_plan(task, init, goals)
+    return None if plan is None else len(plan)
 
 
 def check_plan(task: Task, init: set[int], goals: set[int], solution: Solution) -> None:
@@ -59,6 +71,12 @@ def check_plan(task: Task, init: set[int], goals: set[int], solution: Solution) 
     assert goals <= reached
     assert 0 <= solution.lower_bound <= len(solution.actions)
     assert solution.optimal == (solution.lower_bound == len(solution.actions))
+
+
+def ticking_clock() -> Callable[[], float]:
+    """A clock that advances by one every time it is read, so a budget of n stops the planner after n readings."""
+    readings = itertools.count()
+    return lambda: float(next(readings))
 
 
 # -- strategies -------------------------------------------------------------------------------------------------------
@@ -110,6 +128,19 @@ def test_zero_budget_still_gives_a_valid_plan(query: tuple[Task, set[int], set[i
 
 
 @settings(max_examples=300, deadline=None)
+@given(queries(max_facts=10, max_actions=14), st.integers(1, 40))
+def test_interrupted_search_keeps_valid_bounds(query: tuple[Task, set[int], set[int]], ticks: int) -> None:
+    """A clock that runs out after a few readings stops the search anywhere; the bounds must still hold."""
+    task, init, goals = query
+    expected = optimum(task, init, goals)
+    solution = Planner(task).solve(init, goals, budget=float(ticks), clock=ticking_clock())
+    assert (solution is None) == (expected is None)
+    if solution is not None and expected is not None:
+        check_plan(task, init, goals, solution)
+        assert solution.lower_bound <= expected <= len(solution.actions)
+
+
+@settings(max_examples=300, deadline=None)
 @given(queries())
 def test_lower_bound_is_admissible(query: tuple[Task, set[int], set[int]]) -> None:
     task, init, goals = query
@@ -124,29 +155,23 @@ def test_lower_bound_is_admissible(query: tuple[Task, set[int], set[int]]) -> No
 
 @settings(max_examples=300, deadline=None)
 @given(queries())
-def test_lm_cut_landmarks_are_disjoint_and_hit_by_every_optimal_plan(query: tuple[Task, set[int], set[int]]) -> None:
+def test_lm_cut_landmarks_are_disjoint_and_hit_by_a_shortest_plan(query: tuple[Task, set[int], set[int]]) -> None:
     task, init, goals = query
-    expected = optimum(task, init, goals)
+    plan = shortest_plan(task, init, goals)
     lt = LocalTask.build(TaskIndex(task), init, goals)
-    if expected is None:
+    if plan is None:
         assert lt is None
         return
     assert lt is not None
     landmarks = lm_cut(lt)
     assert landmarks is not None
-    assert len(landmarks) <= expected
+    assert len(landmarks) <= len(plan)
     seen: set[int] = set()
     for lm in landmarks:
         actions = {lt.orig[a] for a in lm}
-        assert not actions & seen
+        assert not actions & seen  # unit costs: LM-cut's landmarks are disjoint
         seen |= actions
-    # every plan of optimal length (they are few in such small tasks) hits every landmark
-    for plan in itertools.permutations(range(task.n_actions), expected):
-        reached = replay(task, init, plan)
-        if reached is not None and goals <= reached:
-            for lm in landmarks:
-                assert {lt.orig[a] for a in lm} & set(plan)
-            break
+        assert actions & set(plan)  # every plan hits every landmark
 
 
 # -- examples ---------------------------------------------------------------------------------------------------------
@@ -207,3 +232,24 @@ def test_small_world_every_concept_proven_optimal() -> None:
         assert solution is not None
         assert solution.optimal
         check_plan(task, set(init), {index[concept]}, solution)
+
+
+def test_search_interrupted_on_a_world_keeps_valid_bounds() -> None:
+    worlds = _worlds()
+    world = worlds.small_world(seed=3)
+    task, index = worlds.to_task(world)
+    planner = Planner(task)
+    init = [index[s] for s in world.starts]
+    searched = 0
+    for concept in world.concepts:
+        full = planner.solve(init, [index[concept]], budget=5.0)
+        assert full is not None and full.optimal
+        if full.expanded < 3:
+            continue  # proven without search
+        searched += 1
+        for ticks in (5, 20, 80):
+            cut = planner.solve(init, [index[concept]], budget=float(ticks), clock=ticking_clock())
+            assert cut is not None
+            check_plan(task, set(init), {index[concept]}, cut)
+            assert cut.lower_bound <= len(full.actions) <= len(cut.actions)
+    assert searched >= 3
