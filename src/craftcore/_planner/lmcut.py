@@ -10,57 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from .local import LocalTask
-from .relaxed import INF
-
-
-def _h_max(lt: LocalTask, costs: list[int], true: Sequence[int]) -> tuple[list[int], list[int], list[int]]:
-    """h_max per fact, and per action its precondition of largest value (pcf, -1 for none) and that value."""
-    pre, add, users = lt.pre, lt.add, lt.users
-    hm = [INF] * lt.n_facts
-    pcf = [-1] * lt.n_actions
-    aval = [INF] * lt.n_actions
-    missing = [len(row) for row in pre]
-    buckets: list[list[int]] = [list(true)]
-    for f in true:
-        hm[f] = 0
-    for a, row in enumerate(pre):
-        if not row:
-            c = costs[a]
-            if c < 0:
-                continue
-            aval[a] = 0
-            while len(buckets) <= c:
-                buckets.append([])
-            for g in add[a]:
-                if c < hm[g]:
-                    hm[g] = c
-                    buckets[c].append(g)
-    done = bytearray(lt.n_facts)
-    v = 0
-    while v < len(buckets):
-        for f in buckets[v]:
-            if done[f] or hm[f] != v:
-                continue
-            done[f] = 1
-            for a in users[f]:
-                m = missing[a] - 1
-                missing[a] = m
-                if not m:
-                    c = costs[a]
-                    if c < 0:
-                        continue
-                    pcf[a] = f
-                    aval[a] = v
-                    nv = v + c
-                    while len(buckets) <= nv:
-                        buckets.append([])
-                    bucket = buckets[nv]
-                    for g in add[a]:
-                        if nv < hm[g]:
-                            hm[g] = nv
-                            bucket.append(g)
-        v += 1
-    return hm, pcf, aval
+from .relaxed import INF, h_max
 
 
 def _update(lt: LocalTask, costs: list[int], cut: list[int], hm: list[int], pcf: list[int],
@@ -121,7 +71,7 @@ def lm_cut(lt: LocalTask, cost: Sequence[int] | None = None, *, clock: Callable[
     pre, add, achievers, users = lt.pre, lt.add, lt.achievers, lt.users
     landmarks: list[list[int]] = []
     n_facts = lt.n_facts
-    hm, pcf, aval = _h_max(lt, costs, true)
+    hm, pcf, aval = h_max(lt, costs, true)
     starters = [a for a, row in enumerate(pre) if not row and costs[a] >= 0]
     while True:
         top = -1

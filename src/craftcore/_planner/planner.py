@@ -66,7 +66,7 @@ def _prune(lt: LocalTask, best: list[int]) -> LocalTask:
     A plan using action ``a`` first achieves ``pre(a)`` (at least h_max(pre(a)) actions), then ``a``, then at least
     ``gd`` actions that lead from an effect of ``a`` to a goal (each needs a fact the previous one added).
     """
-    hm, _ = h_max(lt)
+    hm, _, _ = h_max(lt)
     far = 1 << 30
     gd = [far] * lt.n_facts
     queue = deque(lt.goals)

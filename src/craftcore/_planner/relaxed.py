@@ -109,14 +109,16 @@ def remove_redundant(plan: Sequence[int], pre_mask: Sequence[int], add_mask: Seq
 
 
 def h_max(lt: LocalTask, cost: Sequence[int] | None = None,
-          true: Sequence[int] = ()) -> tuple[list[int], list[int]]:
-    """h_max of every fact (INF if unreachable) and, per action, the precondition settled last (-1: none, or never).
+          true: Sequence[int] = ()) -> tuple[list[int], list[int], list[int]]:
+    """h_max of every fact (INF if unreachable) and, per action, the precondition settled last (-1: none, or never)
+    and that precondition's value (``aval``, INF: never applicable).
 
     Facts in ``true`` hold from the start (value 0).  An action whose ``cost`` is negative is treated as absent.
     """
     nf, pre, add, users = lt.n_facts, lt.pre, lt.add, lt.users
     hm = [INF] * nf
     pcf = [-1] * lt.n_actions
+    aval = [INF] * lt.n_actions
     missing = [len(row) for row in pre]
     buckets: list[list[int]] = [[]]
     for f in true:
@@ -127,6 +129,7 @@ def h_max(lt: LocalTask, cost: Sequence[int] | None = None,
             c = 1 if cost is None else cost[a]
             if c < 0:
                 continue
+            aval[a] = 0
             while len(buckets) <= c:
                 buckets.append([])
             for g in add[a]:
@@ -148,6 +151,7 @@ def h_max(lt: LocalTask, cost: Sequence[int] | None = None,
                     if c < 0:
                         continue
                     pcf[a] = f
+                    aval[a] = v
                     nv = v + c
                     while len(buckets) <= nv:
                         buckets.append([])
@@ -157,7 +161,7 @@ def h_max(lt: LocalTask, cost: Sequence[int] | None = None,
                             hm[g] = nv
                             bucket.append(g)
         v += 1
-    return hm, pcf
+    return hm, pcf, aval
 
 
 def h_add(lt: LocalTask, tie: Sequence[float] | None = None) -> tuple[list[float], list[int]]:
