@@ -73,6 +73,17 @@ def test_feedback_matches_what_combine_says_and_records_nothing(foundations) -> 
     assert "(Mathematics)" in advice  # categories are shown by their names, not their ids
 
 
+def test_only_the_latest_failures_are_remembered(foundations) -> None:
+    game = Game(foundations, clock=lambda: 0.0, max_attempts=3)
+    for n in range(1, 6):
+        game.combine(*("calculus",) * min(n, 4))
+    assert [len(a.inputs) for a in game.attempts] == [3, 4, 4]
+    loaded = Game.from_dict(game.to_dict(), foundations, max_attempts=2)
+    assert [len(a.inputs) for a in loaded.attempts] == [4, 4]
+    with pytest.raises(ValueError):
+        Game(foundations, max_attempts=-1)
+
+
 def test_pack_hint_is_used_for_a_hinted_failure(foundations) -> None:
     key, hint = next(iter(foundations.hints.items()))
     game = Game(foundations)

@@ -16,10 +16,12 @@ from craftcore.feedback import failure_hint
 from craftcore.model import Concept, Recipe
 from craftcore.results import Attempt, CombineResult, Discovery, PathProgress, Plan, Prerequisites, Step
 
-__all__ = ["MAX_INPUTS", "AvailableView", "Game", "level_for_score", "score_for_level"]
+__all__ = ["MAX_ATTEMPTS", "MAX_INPUTS", "AvailableView", "Game", "level_for_score", "score_for_level"]
 
 #: Most concepts one combination may take.
 MAX_INPUTS: Final = 4
+#: Failed combinations a game remembers by default.
+MAX_ATTEMPTS: Final = 1000
 
 
 def score_for_level(level: int) -> int:
@@ -95,11 +97,16 @@ class Game:
     :param catalog: the content.
     :param clock: returns the current time in seconds since the epoch (inject one for deterministic tests).
     :param plugins: extra plugin objects listening to this game's events (besides the catalog's plugins).
+    :param max_attempts: how many failed combinations to remember (the oldest are forgotten first), so a player who
+        tries everything cannot make the game, or its save, grow without bound.
     """
 
     def __init__(self, catalog: Catalog, *, clock: Callable[[], float] = time.time,
-                 plugins: Iterable[object] = ()) -> None:
+                 plugins: Iterable[object] = (), max_attempts: int = MAX_ATTEMPTS) -> None:
+        if max_attempts < 0:
+            raise ValueError(f"max_attempts must be 0 or more, got {max_attempts}")
         self.catalog: Final = catalog
+        self.max_attempts: Final = max_attempts
         self._clock = clock
         self._hook = _hook_relay(catalog, plugins)
         self.started: float = clock()
@@ -244,8 +251,10 @@ class Game:
         raise NotDiscovered(c for c in concepts if c not in self._discovered)
 
     def _fail(self, key: tuple[str, ...], when: float) -> CombineResult:
-        attempt = Attempt(key, when, len(self._steps))
-        self._attempts.append(attempt)
+        attempts = self._attempts
+        attempts.append(Attempt(key, when, len(self._steps)))
+        if len(attempts) > self.max_attempts:
+            del attempts[: len(attempts) - self.max_attempts]
         result = CombineResult(key, hint=failure_hint(self.catalog, key, self._discovered))
         self._emit(result, self._level)
         return result
@@ -425,7 +434,7 @@ class Game:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], catalog: Catalog, *, clock: Callable[[], float] = time.time,
-                  plugins: Iterable[object] = ()) -> Game:
+                  plugins: Iterable[object] = (), max_attempts: int = MAX_ATTEMPTS) -> Game:
         """Rebuild a game from :meth:`to_dict` data, checking every step against the rules.
 
         :raises SaveError: malformed data, an unknown format version, packs that are not loaded, or a log that
@@ -433,7 +442,7 @@ class Game:
         """
         from craftcore.saves import game_from_dict
 
-        return game_from_dict(cls, data, catalog, clock=clock, plugins=plugins)
+        return game_from_dict(cls, data, catalog, clock=clock, plugins=plugins, max_attempts=max_attempts)
 
     def save(self, path: str | os.PathLike[str]) -> None:
         """Write the game atomically: JSON, or TOML when the file name ends in ``.toml``."""
@@ -443,14 +452,14 @@ class Game:
 
     @classmethod
     def load(cls, path: str | os.PathLike[str], catalog: Catalog, *, clock: Callable[[], float] = time.time,
-             plugins: Iterable[object] = ()) -> Game:
+             plugins: Iterable[object] = (), max_attempts: int = MAX_ATTEMPTS) -> Game:
         """Read a save written by :meth:`save` (an untrusted file: everything is checked).
 
         :raises SaveError: the file cannot be read, is malformed or corrupt, or does not fit the catalog.
         """
         from craftcore.saves import read_save
 
-        return cls.from_dict(read_save(path), catalog, clock=clock, plugins=plugins)
+        return cls.from_dict(read_save(path), catalog, clock=clock, plugins=plugins, max_attempts=max_attempts)
 
     # ------------------------------------------------------------------------------------------------- dunder
 

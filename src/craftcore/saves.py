@@ -35,7 +35,7 @@ FORMAT_VERSION: Final = 1
 #: Largest save file read.
 MAX_SAVE_BYTES: Final = 32 * 1024 * 1024
 #: Most failed attempts a save may carry.
-MAX_ATTEMPTS: Final = 1_000_000
+MAX_SAVED_ATTEMPTS: Final = 1_000_000
 
 #: One function per format step: ``MIGRATIONS[n]`` turns version ``n`` data into version ``n + 1``.
 MIGRATIONS: Final[dict[int, Callable[[dict[str, Any]], dict[str, Any]]]] = {}
@@ -87,7 +87,7 @@ def game_to_dict(game: Game) -> dict[str, Any]:
 
 
 def game_from_dict(cls: type[Game], data: Mapping[str, Any], catalog: Catalog, *, clock: Callable[[], float],
-                   plugins: Iterable[object] = (), source: str | None = None) -> Game:
+                   max_attempts: int, plugins: Iterable[object] = (), source: str | None = None) -> Game:
     """Check save data against the format and the rules, and rebuild the game it describes."""
     doc = _structure(data, source)
     loaded = {p.id: p for p in catalog.packs}
@@ -98,8 +98,8 @@ def game_from_dict(cls: type[Game], data: Mapping[str, Any], catalog: Catalog, *
     if len(doc.steps) > len(catalog.concepts):
         raise SaveError(f"{len(doc.steps)} steps, but only {len(catalog.concepts)} concepts exist", where="steps",
                         source=source)
-    if len(doc.attempts) > MAX_ATTEMPTS:
-        raise SaveError(f"more than {MAX_ATTEMPTS} attempts", where="attempts", source=source)
+    if len(doc.attempts) > MAX_SAVED_ATTEMPTS:
+        raise SaveError(f"more than {MAX_SAVED_ATTEMPTS} attempts", where="attempts", source=source)
     steps = []
     for i, s in enumerate(doc.steps):
         _check_inputs(s.inputs, catalog, f"steps[{i}].inputs", source)
@@ -111,7 +111,7 @@ def game_from_dict(cls: type[Game], data: Mapping[str, Any], catalog: Catalog, *
             raise SaveError(f"after_step {a.after_step} is not between 0 and {len(steps)}",
                             where=f"attempts[{i}].after_step", source=source)
         attempts.append(Attempt(tuple(sorted(a.inputs)), a.time, a.after_step))
-    game = cls(catalog, clock=_constant(doc.started), plugins=plugins)
+    game = cls(catalog, clock=_constant(doc.started), plugins=plugins, max_attempts=max_attempts)
     try:
         game._replay(steps, [])
     except CraftError as exc:
@@ -123,7 +123,7 @@ def game_from_dict(cls: type[Game], data: Mapping[str, Any], catalog: Catalog, *
         if late:
             raise SaveError(f"impossible attempt: {', '.join(map(repr, late))} not discovered by step "
                             f"{attempt.after_step}", where=f"attempts[{i}]", source=source)
-    game._attempts = attempts
+    game._attempts = attempts[len(attempts) - game.max_attempts:] if game.max_attempts else []
     game._clock = clock
     return game
 
