@@ -100,11 +100,13 @@ def _load(pack_dirs: tuple[str | os.PathLike[str], ...], *, installed: bool, blo
         read.append((source, kind, dist, files))
     key = None
     if cache and not problems:
+        import craftcore
         from craftcore.cache import cache_key, read_cached
 
         options = f"reachable={require_reachable} blocked={sorted(blocked)}"
-        key = cache_key(_version(), options, [(kind, source.location, dist, [(f.name, f.text) for f in files])
-                                              for source, kind, dist, files in read])
+        contents = [(kind, source.location, dist, [(f.name, f.text) for f in files])
+                    for source, kind, dist, files in read]
+        key = cache_key(craftcore.__version__, options, contents)
         hit = read_cached(key)
         if hit is not None:
             return Catalog._merge(hit[0], plugins=pm, warnings=tuple(hit[1]))
@@ -132,15 +134,6 @@ def _load(pack_dirs: tuple[str | os.PathLike[str], ...], *, installed: bool, blo
         by_id = {lp.pack.id: lp.pack for lp in loaded}
         write_cached(key, [by_id[info.id] for info in catalog.packs], catalog.warnings)
     return catalog
-
-
-def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("craftcore")
-    except PackageNotFoundError:
-        return "0.0.0+unknown"
 
 
 def _sorted(problems: list[Problem]) -> list[Problem]:

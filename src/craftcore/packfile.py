@@ -352,7 +352,6 @@ _SHAPES: dict[type, tuple[dict[str, type], dict[str, type]]] = {
     CategoryTable: ({"name": str, "description": str}, {}),
     ConceptTable: ({"name": str, "level": int, "category": str, "description": str},
                    {"start": bool, "properties": dict, "resources": list}),
-    RecipeTable: ({"inputs": list, "outputs": list}, {"requires": list, "why": str}),
     PathTable: ({"name": str, "description": str, "steps": list}, {}),
     HintTable: ({"inputs": list, "text": str}, {}),
     UnlockTable: ({"after": int, "outputs": list}, {}),

@@ -111,7 +111,8 @@ def game_from_dict(cls: type[Game], data: Mapping[str, Any], catalog: Catalog, *
             raise SaveError(f"after_step {a.after_step} is not between 0 and {len(steps)}",
                             where=f"attempts[{i}].after_step", source=source)
         attempts.append(Attempt(tuple(sorted(a.inputs)), a.time, a.after_step))
-    game = cls(catalog, clock=_constant(doc.started), plugins=plugins, max_attempts=max_attempts)
+    started = doc.started
+    game = cls(catalog, clock=lambda: started, plugins=plugins, max_attempts=max_attempts)
     try:
         game._replay(steps, [])
     except CraftError as exc:
@@ -126,10 +127,6 @@ def game_from_dict(cls: type[Game], data: Mapping[str, Any], catalog: Catalog, *
     game._attempts = attempts[len(attempts) - game.max_attempts:] if game.max_attempts else []
     game._clock = clock
     return game
-
-
-def _constant(value: float) -> Callable[[], float]:
-    return lambda: value
 
 
 def _check_inputs(inputs: list[str], catalog: Catalog, where: str, source: str | None) -> None:

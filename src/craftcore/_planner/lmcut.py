@@ -108,30 +108,28 @@ def lm_cut(lt: LocalTask, cost: Sequence[int] | None = None, *, clock: Callable[
                 seen[f] = 1
                 frontier.append(f)
         for a in starters:
-            for g in add[a]:
-                if zone[g]:
-                    if not in_cut[a] and costs[a] > 0:
-                        in_cut[a] = 1
-                        cut.append(a)
-                elif not seen[g]:
-                    seen[g] = 1
-                    frontier.append(g)
+            _follow(a, add, zone, costs, in_cut, cut, seen, frontier)
         while frontier:
             f = frontier.pop()
             for a in users[f]:
-                if pcf[a] != f:
-                    continue
-                for g in add[a]:
-                    if zone[g]:
-                        if not in_cut[a] and costs[a] > 0:
-                            in_cut[a] = 1
-                            cut.append(a)
-                    elif not seen[g]:
-                        seen[g] = 1
-                        frontier.append(g)
+                if pcf[a] == f:
+                    _follow(a, add, zone, costs, in_cut, cut, seen, frontier)
         if not cut:  # pragma: no cover - cannot happen for a reachable goal of positive h_max
             raise AssertionError("empty LM-cut landmark")
         for a in cut:
             costs[a] = 0
         landmarks.append(cut)
         _update(lt, costs, cut, hm, pcf, aval)
+
+
+def _follow(a: int, add: Sequence[Sequence[int]], zone: bytearray, costs: list[int], in_cut: bytearray,
+            cut: list[int], seen: bytearray, frontier: list[int]) -> None:
+    """Follow action ``a`` forward: into the cut if it enters the goal zone, otherwise on to its new effects."""
+    for g in add[a]:
+        if zone[g]:
+            if not in_cut[a] and costs[a] > 0:
+                in_cut[a] = 1
+                cut.append(a)
+        elif not seen[g]:
+            seen[g] = 1
+            frontier.append(g)

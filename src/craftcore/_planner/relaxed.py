@@ -30,18 +30,8 @@ def to_mask(elements: Iterable[int]) -> int:
 
 def masks(lt: LocalTask) -> tuple[list[int], list[int], int]:
     """Bitset forms: precondition mask and add mask of every action, and the goal mask."""
-    pre_mask = []
-    for row in lt.pre:
-        m = 0
-        for f in row:
-            m |= 1 << f
-        pre_mask.append(m)
-    add_mask = []
-    for row in lt.add:
-        m = 0
-        for f in row:
-            m |= 1 << f
-        add_mask.append(m)
+    pre_mask = [to_mask(row) for row in lt.pre]
+    add_mask = [to_mask(row) for row in lt.add]
     goal = 0
     for g in lt.goals:
         goal |= 1 << g
