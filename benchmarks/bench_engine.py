@@ -29,9 +29,9 @@ from packgen import write_pack  # noqa: E402
 from worlds import World, generate_world  # noqa: E402
 
 import craftcore  # noqa: E402
-from craftcore.checks import LoadedPack, check_packs, order_packs  # noqa: E402
-from craftcore.model import Category, Concept, Pack, PackInfo, Recipe  # noqa: E402
-from craftcore.reachability import fixed_point_indexed, needs_index  # noqa: E402
+from craftcore._checks import LoadedPack, check_packs, order_packs  # noqa: E402
+from craftcore._model import Category, Concept, Pack, PackInfo, Recipe  # noqa: E402
+from craftcore._reachability import fixed_point_indexed, needs_index  # noqa: E402
 
 Row = tuple[str, str, str, str]
 
@@ -54,6 +54,7 @@ def world_catalog(world: World, folder: pathlib.Path) -> craftcore.Catalog:
 
 
 # ------------------------------------------------------------------------------------------- 1. combine per call
+
 
 def bench_combine(catalog: craftcore.Catalog, calls: int = 20_000) -> tuple[float, float, float]:
     """Per-call time of a repeat combine, of a bare dict lookup of the sorted inputs, and of a failing combine."""
@@ -93,6 +94,7 @@ def bench_combine(catalog: craftcore.Catalog, calls: int = 20_000) -> tuple[floa
 
 # --------------------------------------------------------------------------- 2. bookkeeping per discovery
 
+
 def bench_bookkeeping(catalog: craftcore.Catalog) -> tuple[float, float, float, float]:
     """Mean time per discovery early and late in a full play, and a from-scratch recomputation (the seed's rescan of
     every pair of discovered concepts) early and late."""
@@ -111,10 +113,10 @@ def bench_bookkeeping(catalog: craftcore.Catalog) -> tuple[float, float, float, 
         for combo in plan[:tenth]:
             g.combine(*combo)
         early = (time.perf_counter() - start) / tenth
-        for combo in plan[tenth:upto - tenth]:
+        for combo in plan[tenth : upto - tenth]:
             g.combine(*combo)
         start = time.perf_counter()
-        for combo in plan[upto - tenth:upto]:
+        for combo in plan[upto - tenth : upto]:
             g.combine(*combo)
         late = (time.perf_counter() - start) / tenth
         return g, early, late
@@ -131,6 +133,7 @@ def bench_bookkeeping(catalog: craftcore.Catalog) -> tuple[float, float, float, 
             for b in known[i:]:
                 key = (a, b) if a <= b else (b, a)
                 found += key in by_key
+
     def game_after(k: int) -> craftcore.Game:
         g = craftcore.Game(catalog, clock=lambda: 0.0)
         for combo in plan[:k]:
@@ -142,6 +145,7 @@ def bench_bookkeeping(catalog: craftcore.Catalog) -> tuple[float, float, float, 
 
 
 # ------------------------------------------------------------------------------------------------- 3. loading
+
 
 def bench_loading(folder: pathlib.Path) -> tuple[float, float, float]:
     """tomllib alone on the pack's files, a cold load (no cache), and a warm load from the compiled cache."""
@@ -161,14 +165,20 @@ def bench_loading(folder: pathlib.Path) -> tuple[float, float, float]:
 
 # ---------------------------------------------------------------------------------------- 4. reachability, check
 
+
 def in_memory_pack(world: World) -> Pack:
     starts = set(world.starts)
-    concepts = tuple(Concept(c, c, 2, "mathematics", "synthetic", "synthetic", start=c in starts)
-                     for c in world.concepts)
+    concepts = tuple(
+        Concept(c, c, 2, "mathematics", "synthetic", "synthetic", start=c in starts) for c in world.concepts
+    )
     recipes = tuple(Recipe(inputs, outputs, "synthetic", index=i) for i, (inputs, outputs) in enumerate(world.recipes))
     category = Category("mathematics", "Synthetic", "generated", "synthetic")
-    return Pack(PackInfo("synthetic", "Synthetic", "1.0.0", "generated"), categories=(category,), concepts=concepts,
-                recipes=recipes)
+    return Pack(
+        PackInfo("synthetic", "Synthetic", "1.0.0", "generated"),
+        categories=(category,),
+        concepts=concepts,
+        recipes=recipes,
+    )
 
 
 def bench_reachability(world: World) -> tuple[int, float, float, float]:
@@ -196,22 +206,31 @@ def bench_reachability(world: World) -> tuple[int, float, float, float]:
 
 # --------------------------------------------------------------------------------------------------- 6. memory
 
+
 def peak_memory_mb(n_concepts: int, recipes_per_concept: float) -> float:
     """Peak resident memory (MB) of a fresh process that writes nothing and loads the world's pack (cold)."""
     with tempfile.TemporaryDirectory() as tmp:
         folder = pathlib.Path(tmp) / "pack"
         write_pack(generate_world(n_concepts, recipes_per_concept=recipes_per_concept, seed=3), folder)
         # VmHWM (not ru_maxrss, which Linux carries over from the parent across exec) is this process's own peak
-        code = ("import re, craftcore; "
-                f"c = craftcore.load_catalog({str(folder)!r}, installed=False, cache=False); "
-                "status = open('/proc/self/status').read(); "
-                "print(len(c.recipes), re.search(r'VmHWM:\\s+(\\d+) kB', status).group(1))")
-        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                             env={**os.environ, "PYTHONPATH": str(HERE.parent / "src")}).stdout.split()
+        code = (
+            "import re, craftcore; "
+            f"c = craftcore.load_catalog({str(folder)!r}, installed=False, cache=False); "
+            "status = open('/proc/self/status').read(); "
+            "print(len(c.recipes), re.search(r'VmHWM:\\s+(\\d+) kB', status).group(1))"
+        )
+        out = subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONPATH": str(HERE.parent / "src")},
+        ).stdout.split()
         return int(out[1]) / 1024
 
 
 # ------------------------------------------------------------------------------- 5. plans on the shipped packs
+
 
 def bench_shipped_plans() -> tuple[int, int, float, float]:
     """Plan every concept of the five shipped packs from the start set: (concepts, proven optimal, median s, max s).
@@ -219,7 +238,9 @@ def bench_shipped_plans() -> tuple[int, int, float, float]:
     Each plan is timed cold (a fresh catalog per concept would measure the loader, so the catalog is shared, but the
     first call's one-off planner build is excluded by a warm-up query)."""
     packs = HERE.parent / "packs"
-    dirs = [packs / n / "src" / f"craftcore_{n}" / "pack" for n in ("attention", "moe", "ssm", "production")]
+    dirs = [
+        packs / n / "src" / f"craftcore_{n}" / "pack" for n in ("foundations", "attention", "moe", "ssm", "production")
+    ]
     catalog = craftcore.load_catalog(*dirs, installed=False, cache=False)
     game = craftcore.Game(catalog, clock=lambda: 0.0)
     game.plan("neural_networks")
@@ -247,34 +268,81 @@ def main() -> None:
             catalog = world_catalog(world, folder)
             per_call, lookup, fail = bench_combine(catalog)
             combine_times[n] = per_call
-            rows.append((f"combine, repeat ({n:,} concepts)", f"{per_call * 1e6:.2f} µs",
-                         f"{per_call / lookup:.1f}x a dict lookup ({lookup * 1e6:.2f} µs)", "≤ 5x"))
-            rows.append((f"combine, failure ({n:,} concepts)", f"{fail * 1e6:.2f} µs",
-                         f"{fail / lookup:.1f}x a dict lookup", "(feedback is generated)"))
+            rows.append(
+                (
+                    f"combine, repeat ({n:,} concepts)",
+                    f"{per_call * 1e6:.2f} µs",
+                    f"{per_call / lookup:.1f}x a dict lookup ({lookup * 1e6:.2f} µs)",
+                    "≤ 5x",
+                )
+            )
+            rows.append(
+                (
+                    f"combine, failure ({n:,} concepts)",
+                    f"{fail * 1e6:.2f} µs",
+                    f"{fail / lookup:.1f}x a dict lookup",
+                    "(feedback is generated)",
+                )
+            )
             early, late, scan_small, scan_full = bench_bookkeeping(catalog)
-            rows.append((f"discovery bookkeeping ({n:,})", f"{early * 1e6:.1f} → {late * 1e6:.1f} µs",
-                         f"late/early {late / early:.2f}; seed-style rescan of all pairs: {scan_small * 1e3:.1f} ms at "
-                         f"300 discovered, {scan_full * 1e3:.0f} ms at 3,000", "flat"))
+            rows.append(
+                (
+                    f"discovery bookkeeping ({n:,})",
+                    f"{early * 1e6:.1f} → {late * 1e6:.1f} µs",
+                    f"late/early {late / early:.2f}; seed-style rescan of all pairs: {scan_small * 1e3:.1f} ms at "
+                    f"300 discovered, {scan_full * 1e3:.0f} ms at 3,000",
+                    "flat",
+                )
+            )
             parse, cold, warm = bench_loading(folder)
-            rows.append((f"load ({n:,} concepts, {len(catalog.recipes):,} recipes)", f"{cold:.3f} s",
-                         f"{cold / parse:.2f}x tomllib ({parse:.3f} s)", "≤ 1.3x"))
+            rows.append(
+                (
+                    f"load ({n:,} concepts, {len(catalog.recipes):,} recipes)",
+                    f"{cold:.3f} s",
+                    f"{cold / parse:.2f}x tomllib ({parse:.3f} s)",
+                    "≤ 1.3x",
+                )
+            )
             rows.append((f"reload from cache ({n:,})", f"{warm:.3f} s", f"{warm / cold:.1%} of cold", "≤ 10%"))
         first, last = sizes[0], sizes[-1]
-        rows.append((f"combine flatness {first:,} → {last:,}", "",
-                     f"{combine_times[last] / combine_times[first]:.2f}x", "≤ 1.5x"))
-        for n_recipes_target, n in ([(40_000, 17_000)] if args.quick else [(100_000, 43_000), (1_000_000, 430_000)]):
+        rows.append(
+            (
+                f"combine flatness {first:,} → {last:,}",
+                "",
+                f"{combine_times[last] / combine_times[first]:.2f}x",
+                "≤ 1.5x",
+            )
+        )
+        for n_recipes_target, n in [(40_000, 17_000)] if args.quick else [(100_000, 43_000), (1_000_000, 430_000)]:
             world = generate_world(n, recipes_per_concept=2.33, seed=2)
             count, index, reach, check = bench_reachability(world)
-            rows.append((f"reachability ({count:,} recipes)", f"{reach:.3f} s",
-                         f"recipe index {index:.3f} s (built once per catalog); all checks incl. reachability "
-                         f"{check:.3f} s", "≤ 2 s at 1M, linear"))
+            rows.append(
+                (
+                    f"reachability ({count:,} recipes)",
+                    f"{reach:.3f} s",
+                    f"recipe index {index:.3f} s (built once per catalog); all checks incl. reachability {check:.3f} s",
+                    "≤ 2 s at 1M, linear",
+                )
+            )
             del n_recipes_target
         count, proven, median, worst = bench_shipped_plans()
-        rows.append((f"plan() on the shipped packs ({count} concepts)", f"median {median * 1e3:.1f} ms, "
-                     f"max {worst * 1e3:.1f} ms", f"{proven}/{count} proven optimal", "≤ 20 ms each, all proven"))
+        rows.append(
+            (
+                f"plan() on the shipped packs ({count} concepts)",
+                f"median {median * 1e3:.1f} ms, max {worst * 1e3:.1f} ms",
+                f"{proven}/{count} proven optimal",
+                "≤ 20 ms each, all proven",
+            )
+        )
         mem_n = 10_000 if args.quick else 100_000
-        rows.append((f"peak memory ({mem_n:,} concepts, {int(mem_n * 3):,} recipes)",
-                     f"{peak_memory_mb(mem_n, 3.0):.0f} MB", "cold load in a fresh process", "≤ 400 MB"))
+        rows.append(
+            (
+                f"peak memory ({mem_n:,} concepts, {int(mem_n * 3):,} recipes)",
+                f"{peak_memory_mb(mem_n, 3.0):.0f} MB",
+                "cold load in a fresh process",
+                "≤ 400 MB",
+            )
+        )
     print("| measurement | value | ratio / detail | target |")
     print("| --- | --- | --- | --- |")
     for row in rows:

@@ -44,8 +44,9 @@ class FailureAnalytics:
             writer = csv.writer(handle)
             writer.writerow(["inputs", "size", "failures", "share_of_tries", "hint"])
             for inputs, count in rows:
-                writer.writerow([" + ".join(inputs), len(inputs), count, f"{count / self.tried:.4f}",
-                                 self.hints[inputs]])
+                writer.writerow(
+                    [" + ".join(inputs), len(inputs), count, f"{count / self.tried:.4f}", self.hints[inputs]]
+                )
         return len(rows)
 
 

@@ -17,8 +17,12 @@ settings.register_profile("thorough", max_examples=1000, deadline=None, suppress
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-PACK_DIRS = {name: ROOT / "packs" / name / "src" / f"craftcore_{name}" / "pack"
-             for name in ("attention", "moe", "ssm", "production")}
+PACK_DIRS = {
+    name: ROOT / "packs" / name / "src" / f"craftcore_{name}" / "pack"
+    for name in ("foundations", "attention", "moe", "ssm", "production")
+}
+#: The LLM game's base pack, loaded from its folder: engine tests use it as a realistic fixture, never as built-in.
+FOUNDATIONS_DIR = PACK_DIRS["foundations"]
 
 
 @pytest.fixture
@@ -37,7 +41,7 @@ def write_pack(tmp_path: pathlib.Path) -> Callable[..., pathlib.Path]:
 
 @pytest.fixture(scope="session")
 def foundations() -> craftcore.Catalog:
-    return craftcore.load_catalog(installed=False)
+    return craftcore.load_catalog(FOUNDATIONS_DIR, installed=False)
 
 
 @pytest.fixture(scope="session")

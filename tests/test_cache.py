@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from craftcore_foundations import PACK_DIR as FOUNDATIONS_DIR
 
 import craftcore
-import craftcore.loader
-from craftcore.cache import cache_dir
+import craftcore._loader
+from craftcore._cache import cache_dir
 
 from .conftest import PACK_DIRS
 
@@ -21,7 +22,7 @@ def forbid_parsing(monkeypatch) -> None:
     def refuse(*_args, **_kwargs):
         raise AssertionError("parsed although the cache should have been used")
 
-    monkeypatch.setattr(craftcore.loader, "read_pack", refuse)
+    monkeypatch.setattr(craftcore._loader, "read_pack", refuse)
 
 
 def test_second_load_comes_from_the_cache_and_is_equal(fresh_cache, monkeypatch) -> None:
@@ -42,6 +43,7 @@ id = "tiny"
 name = "Tiny"
 version = "1.0.0"
 description = "x"
+requires = ["foundations"]
 [concepts.gizmo]
 name = "Gizmo"
 level = 2
@@ -52,19 +54,20 @@ inputs = ["calculus", "calculus", "calculus", "calculus"]
 outputs = ["gizmo"]
 """
     folder = write_pack({"pack.toml": text})
-    assert craftcore.load_catalog(folder, installed=False).concepts["gizmo"].name == "Gizmo"
+    assert craftcore.load_catalog(FOUNDATIONS_DIR, folder, installed=False).concepts["gizmo"].name == "Gizmo"
     (folder / "pack.toml").write_text(text.replace('"Gizmo"', '"Gadget"'), encoding="utf-8")
-    assert craftcore.load_catalog(folder, installed=False).concepts["gizmo"].name == "Gadget"
+    assert craftcore.load_catalog(FOUNDATIONS_DIR, folder, installed=False).concepts["gizmo"].name == "Gadget"
     assert len(list(fresh_cache.glob("*.json"))) == 2
 
 
-@pytest.mark.parametrize("damage", [b"", b"{not json", b'{"key": "other"}', b'{"key": "%s", "layout": 1}',
-                                    b"\xff\xfe\x00"])
+@pytest.mark.parametrize(
+    "damage", [b"", b"{not json", b'{"key": "other"}', b'{"key": "%s", "layout": 1}', b"\xff\xfe\x00"]
+)
 def test_a_damaged_entry_is_ignored_and_rebuilt(fresh_cache, damage) -> None:
-    cold = craftcore.load_catalog(installed=False)
+    cold = craftcore.load_catalog(FOUNDATIONS_DIR, installed=False)
     (entry,) = fresh_cache.glob("*.json")
     entry.write_bytes(damage.replace(b"%s", entry.stem.encode()))
-    assert craftcore.load_catalog(installed=False) == cold
+    assert craftcore.load_catalog(FOUNDATIONS_DIR, installed=False) == cold
     assert entry.read_bytes() != damage
 
 
@@ -72,11 +75,11 @@ def test_an_unwritable_cache_is_not_an_error(tmp_path, monkeypatch) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
     monkeypatch.setenv("CRAFTCORE_CACHE_DIR", str(blocker / "cache"))
-    assert "calculus" in craftcore.load_catalog(installed=False).concepts
+    assert "calculus" in craftcore.load_catalog(FOUNDATIONS_DIR, installed=False).concepts
 
 
 def test_cache_false_neither_reads_nor_writes(fresh_cache) -> None:
-    craftcore.load_catalog(installed=False, cache=False)
+    craftcore.load_catalog(FOUNDATIONS_DIR, installed=False, cache=False)
     assert not fresh_cache.exists()
 
 
@@ -84,7 +87,7 @@ def test_errors_are_never_cached(fresh_cache, write_pack) -> None:
     folder = write_pack({"pack.toml": "[pack]\nid = 'bad'\n"})
     for _ in range(2):
         with pytest.raises(craftcore.PackError):
-            craftcore.load_catalog(folder, installed=False)
+            craftcore.load_catalog(FOUNDATIONS_DIR, folder, installed=False)
     assert not list(fresh_cache.glob("*.json"))
 
 

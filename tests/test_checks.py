@@ -5,13 +5,14 @@ from __future__ import annotations
 import random
 
 import pytest
+from craftcore_foundations import PACK_DIR as FOUNDATIONS_DIR
 from hypothesis import given
 from hypothesis import strategies as st
 
 import craftcore
 from craftcore import PackError
-from craftcore.checks import LoadedPack
-from craftcore.packfile import SourceFile, read_pack
+from craftcore._checks import LoadedPack
+from craftcore._packfile import SourceFile, read_pack
 
 
 def pack_text(pid: str, *, requires=("foundations",), concepts="", recipes="", extra="") -> str:
@@ -32,7 +33,7 @@ requires = [{req}]
 def concept(cid: str, category: str = "mathematics", level: int = 2) -> str:
     return f"""
 [concepts.{cid}]
-name = "{cid.replace('_', ' ').title()}"
+name = "{cid.replace("_", " ").title()}"
 level = {level}
 category = "{category}"
 description = "The concept {cid}."
@@ -42,12 +43,12 @@ description = "The concept {cid}."
 def recipe(inputs, outputs, requires=()) -> str:
     fmt = lambda xs: ", ".join(f'"{x}"' for x in xs)  # noqa: E731
     req = f"\nrequires = [{fmt(requires)}]" if requires else ""
-    return f"\n[[recipes]]\ninputs = [{fmt(inputs)}]\noutputs = [{fmt(outputs)}]{req}\nwhy = \"test\"\n"
+    return f'\n[[recipes]]\ninputs = [{fmt(inputs)}]\noutputs = [{fmt(outputs)}]{req}\nwhy = "test"\n'
 
 
 def errors_of(*folders) -> list[craftcore.Problem]:
     with pytest.raises(PackError) as info:
-        craftcore.load_catalog(*folders, installed=False)
+        craftcore.load_catalog(FOUNDATIONS_DIR, *folders, installed=False)
     return list(info.value.problems)
 
 
@@ -63,8 +64,11 @@ def test_unknown_id_in_recipe_gets_did_you_mean_and_location(write_pack) -> None
 
 
 def test_unreachable_concept_names_the_inputs_that_can_never_be_obtained(write_pack) -> None:
-    text = pack_text("alpha", concepts=concept("gizmo") + concept("gadget"),
-                     recipes=recipe(["gizmo", "calculus"], ["gadget"]) + recipe(["gadget"], ["gizmo"]))
+    text = pack_text(
+        "alpha",
+        concepts=concept("gizmo") + concept("gadget"),
+        recipes=recipe(["gizmo", "calculus"], ["gadget"]) + recipe(["gadget"], ["gizmo"]),
+    )
     problems = errors_of(write_pack({"pack.toml": text}))
     unreachable = {p.key: p for p in problems if p.code == "unreachable"}
     assert set(unreachable) == {"concepts.gizmo", "concepts.gadget"}
@@ -73,13 +77,14 @@ def test_unreachable_concept_names_the_inputs_that_can_never_be_obtained(write_p
 
 def test_concept_no_recipe_makes_is_a_warning_not_an_error(write_pack) -> None:
     text = pack_text("alpha", concepts=concept("orphan"))
-    catalog = craftcore.load_catalog(write_pack({"pack.toml": text}), installed=False)
+    catalog = craftcore.load_catalog(FOUNDATIONS_DIR, write_pack({"pack.toml": text}), installed=False)
     assert [p.code for p in catalog.problems()] == ["never-produced"]
 
 
 def test_duplicate_concept_across_packs_names_the_first_pack(write_pack) -> None:
-    a = write_pack({"pack.toml": pack_text("alpha", concepts=concept("gizmo"),
-                                           recipes=recipe(["calculus"], ["gizmo"]))}, name="a")
+    a = write_pack(
+        {"pack.toml": pack_text("alpha", concepts=concept("gizmo"), recipes=recipe(["calculus"], ["gizmo"]))}, name="a"
+    )
     b = write_pack({"pack.toml": pack_text("beta", concepts=concept("gizmo"))}, name="b")
     (dup,) = [p for p in errors_of(a, b) if p.code == "duplicate-id"]
     assert dup.pack == "beta" and "pack 'alpha'" in dup.message
@@ -101,10 +106,12 @@ def test_requires_cycle_is_reported(write_pack) -> None:
 
 
 def test_concepts_of_packs_not_required_are_invisible(write_pack) -> None:
-    a = write_pack({"pack.toml": pack_text("alpha", concepts=concept("gizmo"),
-                                           recipes=recipe(["calculus"], ["gizmo"]))}, name="a")
-    b = write_pack({"pack.toml": pack_text("beta", concepts=concept("gadget"),
-                                           recipes=recipe(["gizmo"], ["gadget"]))}, name="b")
+    a = write_pack(
+        {"pack.toml": pack_text("alpha", concepts=concept("gizmo"), recipes=recipe(["calculus"], ["gizmo"]))}, name="a"
+    )
+    b = write_pack(
+        {"pack.toml": pack_text("beta", concepts=concept("gadget"), recipes=recipe(["gizmo"], ["gadget"]))}, name="b"
+    )
     (problem,) = [p for p in errors_of(a, b) if p.code == "not-required"]
     assert "belongs to pack 'alpha', which pack 'beta' does not require" in problem.message
 
@@ -116,11 +123,23 @@ def test_same_pack_twice_is_an_error(write_pack) -> None:
 
 
 def test_recipes_with_the_same_inputs_merge_their_outputs(write_pack) -> None:
-    a = write_pack({"pack.toml": pack_text("alpha", concepts=concept("gizmo"),
-                                           recipes=recipe(["calculus", "calculus"], ["gizmo"]))}, name="a")
-    b = write_pack({"pack.toml": pack_text("beta", concepts=concept("gadget"),
-                                           recipes=recipe(["calculus", "calculus"], ["gadget"]))}, name="b")
-    game = craftcore.Game(craftcore.load_catalog(a, b, installed=False))
+    a = write_pack(
+        {
+            "pack.toml": pack_text(
+                "alpha", concepts=concept("gizmo"), recipes=recipe(["calculus", "calculus"], ["gizmo"])
+            )
+        },
+        name="a",
+    )
+    b = write_pack(
+        {
+            "pack.toml": pack_text(
+                "beta", concepts=concept("gadget"), recipes=recipe(["calculus", "calculus"], ["gadget"])
+            )
+        },
+        name="b",
+    )
+    game = craftcore.Game(craftcore.load_catalog(FOUNDATIONS_DIR, a, b, installed=False))
     assert set(game.combine("calculus", "calculus").new) == {"gizmo", "gadget"}
 
 
@@ -137,14 +156,28 @@ def _loaded(data_packs: list[tuple[str, str]]) -> list[LoadedPack]:
 def test_pack_order_never_changes_the_catalog(rnd: random.Random) -> None:
     texts = [
         ("a.toml", pack_text("zeta", concepts=concept("z1"), recipes=recipe(["calculus", "calculus"], ["z1"]))),
-        ("b.toml", pack_text("alpha", requires=("zeta",), concepts=concept("a1"),
-                             recipes=recipe(["z1"], ["a1"]) + recipe(["calculus", "calculus"], ["a1"]))),
+        (
+            "b.toml",
+            pack_text(
+                "alpha",
+                requires=("zeta",),
+                concepts=concept("a1"),
+                recipes=recipe(["z1"], ["a1"]) + recipe(["calculus", "calculus"], ["a1"]),
+            ),
+        ),
         ("c.toml", pack_text("mid", concepts=concept("m1"), recipes=recipe(["probability"], ["m1"]))),
     ]
-    base = craftcore.load_catalog(installed=False)
+    base = craftcore.load_catalog(FOUNDATIONS_DIR, installed=False)
     foundations = LoadedPack(
-        read_pack([SourceFile(f, open(f, encoding="utf-8").read())  # noqa: SIM115
-                   for f in sorted(str(p) for p in _foundation_files())], source="builtin", location="f")[0])
+        read_pack(
+            [
+                SourceFile(f, open(f, encoding="utf-8").read())  # noqa: SIM115
+                for f in sorted(str(p) for p in _foundation_files())
+            ],
+            source="builtin",
+            location="f",
+        )[0]
+    )
     packs = [foundations, *_loaded(texts)]
     shuffled = packs[:]
     rnd.shuffle(shuffled)
@@ -156,6 +189,5 @@ def test_pack_order_never_changes_the_catalog(rnd: random.Random) -> None:
 
 
 def _foundation_files():
-    from craftcore.builtin import FOUNDATIONS_DIR
 
     return sorted(FOUNDATIONS_DIR.glob("*.toml"), key=lambda p: (p.name != "pack.toml", p.name))

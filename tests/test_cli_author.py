@@ -9,11 +9,13 @@ import re
 import textwrap
 
 import pytest
+from craftcore_foundations import PACK_DIR as FOUNDATIONS_DIR
 
 import craftcore
 from craftcore.cli import main
 
-NO_INSTALLED = "--no-installed"
+#: check and graph load the folders given and the installed packs those require (none here)
+NO_INSTALLED = (str(FOUNDATIONS_DIR),)
 
 
 def run(*argv: str) -> tuple[int, str, str]:
@@ -63,11 +65,14 @@ inputs = ["probability", "calculus", "linear_algbra"]
 outputs = ["demo_thing"]
 """
 
-WARNING = GOOD + """
+WARNING = (
+    GOOD
+    + """
 [[hints]]
 inputs = ["calculus", "probability", "probability"]
 text = "This hint is never shown: the combination is a recipe."
 """
+)
 
 
 # ------------------------------------------------------------------------------------------------------- check
@@ -75,20 +80,21 @@ text = "This hint is never shown: the combination is a recipe."
 
 def test_check_clean_pack(tmp_path: pathlib.Path) -> None:
     pack = write_pack(tmp_path / "demo", GOOD)
-    status, out, err = run("check", str(pack), NO_INSTALLED)
+    status, out, err = run("check", str(pack), *NO_INSTALLED)
     assert (status, err) == (0, "")
     assert out.startswith("OK: 0 errors, 0 warnings; 37 concepts")
 
 
 def test_check_reports_every_error_as_file_line_message(tmp_path: pathlib.Path) -> None:
     pack = write_pack(tmp_path / "demo", BAD)
-    status, out, _ = run("check", str(pack), NO_INSTALLED)
+    status, out, _ = run("check", str(pack), *NO_INSTALLED)
     assert status == 1
     lines = out.splitlines()
     assert re.fullmatch(r"errors \(\d+\):", lines[0])
     file = str(pack / "pack.toml")
-    assert any(re.fullmatch(rf"  {re.escape(file)}:\d+: error: concepts\.demo_thing\.level: .*", line)
-               for line in lines)
+    assert any(
+        re.fullmatch(rf"  {re.escape(file)}:\d+: error: concepts\.demo_thing\.level: .*", line) for line in lines
+    )
     assert any("unknown category 'no_such_category'" in line for line in lines)
     assert any("(did you mean 'linear_algebra'?)" in line for line in lines)
     assert lines[-1].startswith(f"FAILED: {len(lines) - 2} errors")
@@ -96,23 +102,22 @@ def test_check_reports_every_error_as_file_line_message(tmp_path: pathlib.Path) 
 
 def test_check_warnings_apart_and_strict(tmp_path: pathlib.Path) -> None:
     pack = write_pack(tmp_path / "demo", WARNING)
-    status, out, _ = run("check", str(pack), NO_INSTALLED)
+    status, out, _ = run("check", str(pack), *NO_INSTALLED)
     assert status == 0
     assert "errors" not in out.splitlines()[0] and out.splitlines()[0] == "warnings (1):"
     assert "hint-is-recipe" not in out and "is never shown" in out
-    assert run("check", "--strict", str(pack), NO_INSTALLED)[0] == 1
+    assert run("check", "--strict", str(pack), *NO_INSTALLED)[0] == 1
 
 
 def test_check_json(tmp_path: pathlib.Path) -> None:
     pack = write_pack(tmp_path / "demo", BAD)
-    status, out, _ = run("check", str(pack), NO_INSTALLED, "--json")
+    status, out, _ = run("check", str(pack), *NO_INSTALLED, "--json")
     data = json.loads(out)
     assert status == 1 and data["ok"] is False and data["packs"] == [] and data["warnings"] == []
     first = data["errors"][0]
-    assert set(first) == {"severity", "code", "message", "pack", "file", "line", "column", "key", "suggestions",
-                          "text"}
+    assert set(first) == {"severity", "code", "message", "pack", "file", "line", "column", "key", "suggestions", "text"}
     assert first["file"] == str(pack / "pack.toml") and isinstance(first["line"], int)
-    status, out, _ = run("check", str(write_pack(tmp_path / "ok", WARNING, "ok_pack")), NO_INSTALLED, "--json")
+    status, out, _ = run("check", str(write_pack(tmp_path / "ok", WARNING, "ok_pack")), *NO_INSTALLED, "--json")
     data = json.loads(out)
     assert status == 0 and data["ok"] and data["warnings"][0]["code"] == "hint-is-recipe"
     assert [p["id"] for p in data["packs"]] == ["foundations", "ok_pack"]
@@ -121,19 +126,19 @@ def test_check_json(tmp_path: pathlib.Path) -> None:
 def test_check_content_lint(tmp_path: pathlib.Path) -> None:
     body = GOOD.replace('properties = { kind = "test" }\n', "").replace('why = "Because the tests say so."\n', "")
     pack = write_pack(tmp_path / "demo", body)
-    assert run("check", str(pack), NO_INSTALLED)[0] == 0
-    status, out, _ = run("check", "--content", "--strict", str(pack), NO_INSTALLED)
+    assert run("check", str(pack), *NO_INSTALLED)[0] == 0
+    status, out, _ = run("check", "--content", "--strict", str(pack), *NO_INSTALLED)
     assert status == 1
     assert "concept 'demo_thing' has no properties" in out and "has no why" in out
 
 
 def test_check_missing_folder(tmp_path: pathlib.Path) -> None:
-    status, out, _ = run("check", str(tmp_path / "nowhere"), NO_INSTALLED)
+    status, out, _ = run("check", str(tmp_path / "nowhere"), *NO_INSTALLED)
     assert status == 1 and "pack folder does not exist" in out
 
 
-def test_check_without_folders_checks_the_builtin_pack() -> None:
-    status, out, _ = run("check", NO_INSTALLED)
+def test_check_of_the_foundations_folder_alone() -> None:
+    status, out, _ = run("check", *NO_INSTALLED)
     assert status == 0 and "in 1 packs (foundations" in out
 
 
@@ -141,15 +146,15 @@ def test_check_without_folders_checks_the_builtin_pack() -> None:
 
 
 def test_graph_dot_mermaid_json() -> None:
-    catalog = craftcore.load_catalog(installed=False)
-    status, dot, _ = run("graph", NO_INSTALLED)
+    catalog = craftcore.load_catalog(FOUNDATIONS_DIR, installed=False)
+    status, dot, _ = run("graph", *NO_INSTALLED)
     assert status == 0 and dot.startswith("digraph craftcore {") and dot.rstrip().endswith("}")
     assert dot.count("shape=point") == len(catalog.recipes)
     assert '"neural_networks" [label="Neural Networks\\n★★"' in dot
-    status, mermaid, _ = run("graph", "--format", "mermaid", NO_INSTALLED)
+    status, mermaid, _ = run("graph", "--format", "mermaid", *NO_INSTALLED)
     assert status == 0 and mermaid.startswith("flowchart LR\n")
     assert 'c_neural_networks["Neural Networks ★★"]' in mermaid
-    status, out, _ = run("graph", "--format", "json", NO_INSTALLED)
+    status, out, _ = run("graph", "--format", "json", *NO_INSTALLED)
     data = json.loads(out)
     assert len(data["concepts"]) == len(catalog.concepts) and len(data["recipes"]) == len(catalog.recipes)
     assert data["path"] is None and data["target"] is None
@@ -157,23 +162,23 @@ def test_graph_dot_mermaid_json() -> None:
 
 
 def test_graph_highlights_a_path() -> None:
-    status, out, _ = run("graph", "--format", "json", "--path", "module_0", NO_INSTALLED)
+    status, out, _ = run("graph", "--format", "json", "--path", "module_0", *NO_INSTALLED)
     assert status == 0
     data = json.loads(out)
-    steps = craftcore.load_catalog(installed=False).paths["module_0"].steps
+    steps = craftcore.load_catalog(FOUNDATIONS_DIR, installed=False).paths["module_0"].steps
     assert data["path"] == {"id": "module_0", "steps": list(steps)}
     assert {c["id"] for c in data["concepts"] if c["highlighted"]} == set(steps)
     assert any(r["highlighted"] for r in data["recipes"])
-    status, dot, _ = run("graph", "--path", "Module 0: Measurement", NO_INSTALLED)
+    status, dot, _ = run("graph", "--path", "Module 0: Measurement", *NO_INSTALLED)
     assert status == 0
     assert '"1. Linear Algebra\\n★"' in dot and "style=dotted" in dot
-    status, mermaid, _ = run("graph", "--format", "mermaid", "--path", "module_0", "--only", NO_INSTALLED)
+    status, mermaid, _ = run("graph", "--format", "mermaid", "--path", "module_0", "--only", *NO_INSTALLED)
     assert status == 0
     assert "class " in mermaid and "linkStyle" in mermaid and "c_roofline_model" not in mermaid
 
 
 def test_graph_target_prerequisites() -> None:
-    status, out, err = run("graph", "--format", "json", "--target", "profiling", "--only", NO_INSTALLED)
+    status, out, err = run("graph", "--format", "json", "--target", "profiling", "--only", *NO_INSTALLED)
     assert status == 0, err
     data = json.loads(out)
     assert data["target"]["id"] == "profiling"
@@ -183,9 +188,9 @@ def test_graph_target_prerequisites() -> None:
 
 
 def test_graph_unknown_names() -> None:
-    status, out, err = run("graph", "--path", "no_such_path", NO_INSTALLED)
+    status, out, err = run("graph", "--path", "no_such_path", *NO_INSTALLED)
     assert status == 1 and out == "" and err.count("\n") == 1 and "unknown learning path" in err
-    status, _, err = run("graph", "--target", "nonexistent_xyz", NO_INSTALLED)
+    status, _, err = run("graph", "--target", "nonexistent_xyz", *NO_INSTALLED)
     assert status == 1 and "unknown concept" in err
 
 
@@ -202,9 +207,9 @@ def test_new_scaffold_passes_check(tmp_path: pathlib.Path) -> None:
     assert '[project.entry-points.craftcore]\ndemo_pack = "craftcore_demo_pack"' in pyproject
     test = (root / "tests" / "test_demo_pack.py").read_text(encoding="utf-8")
     assert "from craftcore.testing import check_pack, content_problems, play_everything" in test
-    status, out, _ = run("check", "--strict", "--content", info["pack_dir"], NO_INSTALLED)
+    status, out, _ = run("check", "--strict", "--content", info["pack_dir"], *NO_INSTALLED)
     assert status == 0, out
-    catalog = craftcore.load_catalog(info["pack_dir"], installed=False)
+    catalog = craftcore.load_catalog(FOUNDATIONS_DIR, info["pack_dir"], installed=False)
     assert "demo_pack_benchmark" in catalog.concepts and "demo_pack_first_steps" in catalog.paths
     assert run("new", "demo_pack", "--dir", str(tmp_path))[0] == 1  # exists already
 
@@ -228,18 +233,19 @@ def test_packs_lists_packs_and_plugins() -> None:
     status, out, _ = run("packs")
     assert status == 0
     assert out.startswith(f"craftcore {craftcore.__version__}\nPacks:\n")
-    assert "foundations" in out and "builtin" in out and "Plugins:" in out
+    assert "foundations" in out and "entry point" in out and "Plugins:" in out
     status, out, _ = run("packs", "--json")
     data = json.loads(out)
     catalog = craftcore.load_catalog()
     assert [p["id"] for p in data["packs"]] == [p.id for p in catalog.packs]
     assert {p["name"] for p in data["plugins"]} == set(catalog.plugins.origins)
     assert data["errors"] == []
-    builtin = data["packs"][0]
-    assert builtin["source"] == "builtin" and builtin["distribution"] is None
+    first = data["packs"][0]
+    assert first["id"] == "foundations" and first["source"] == "entry point"
+    assert first["distribution"].startswith("craftcore-foundations ")
 
 
 def test_packs_reports_a_broken_folder(tmp_path: pathlib.Path) -> None:
     pack = write_pack(tmp_path / "demo", BAD)
-    status, out, _ = run("packs", "--pack", str(pack), NO_INSTALLED)
-    assert status == 1 and "The packs do not load:" in out and "Plugins:" in out
+    status, out, _ = run("packs", "--pack", str(pack), "--pack", str(FOUNDATIONS_DIR), "--no-installed")
+    assert status == 1 and "The packs do not load:" in out

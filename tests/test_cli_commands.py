@@ -7,11 +7,12 @@ import json
 import pathlib
 
 import pytest
+from craftcore_foundations import PACK_DIR as FOUNDATIONS_DIR
 
 import craftcore
 from craftcore.cli import main
 
-FOUNDATIONS = ("--no-installed",)
+FOUNDATIONS = ("--no-installed", "--pack", str(FOUNDATIONS_DIR))
 
 
 def run(*argv: str, stdin: str = "", env: dict[str, str] | None = None) -> tuple[int, str, str]:
@@ -39,7 +40,7 @@ def test_combine_discovers_and_saves_to_a_new_file(save: str) -> None:
     assert "New discovery: Neural Networks ★★ (neural_networks, Deep learning)" in out
     assert "Why: Layers are matrix products" in out
     assert "+20 points: score 50, level 1." in out
-    game = craftcore.Game.load(save, craftcore.load_catalog(installed=False))
+    game = craftcore.Game.load(save, craftcore.load_catalog(FOUNDATIONS_DIR, installed=False))
     assert "neural_networks" in game.discovered
 
 
@@ -59,13 +60,36 @@ def test_one_save_file_is_shared_by_the_commands(save: str) -> None:
 def test_combine_json_document(save: str) -> None:
     status, data = run_json("combine", "linear_algebra", "calculus", "probability", "--save", save, *FOUNDATIONS)
     assert status == 0
-    assert set(data) == {"inputs", "success", "new", "outputs", "why", "hint", "points", "level_up", "score",
-                         "level", "saved"}
+    assert set(data) == {
+        "inputs",
+        "success",
+        "new",
+        "outputs",
+        "why",
+        "hint",
+        "points",
+        "level_up",
+        "score",
+        "level",
+        "saved",
+    }
     assert data["inputs"] == ["calculus", "linear_algebra", "probability"]
     assert data["success"] is True and data["hint"] is None and data["points"] == 20
     new = data["new"][0]
-    assert {"id", "name", "level", "category", "category_name", "description", "pack", "start", "properties",
-            "resources", "points", "source"} == set(new)
+    assert {
+        "id",
+        "name",
+        "level",
+        "category",
+        "category_name",
+        "description",
+        "pack",
+        "start",
+        "properties",
+        "resources",
+        "points",
+        "source",
+    } == set(new)
     assert new["source"] == "recipe" and new["resources"][0]["url"].startswith("https://")
 
 
@@ -73,7 +97,7 @@ def test_failed_combination_shows_the_hint_and_is_logged(save: str) -> None:
     status, out, _ = run("combine", "probability", "probability", "--save", save, *FOUNDATIONS)
     assert status == 0
     assert "No discovery: Probability + Probability does not combine." in out
-    hint = craftcore.load_catalog(installed=False).hint_for(["probability", "probability"])
+    hint = craftcore.load_catalog(FOUNDATIONS_DIR, installed=False).hint_for(["probability", "probability"])
     assert hint is not None and " ".join(hint.text.split()) in " ".join(out.split())
     status, data = run_json("stats", "--save", save, *FOUNDATIONS)
     assert data["failed"] == 1
@@ -107,8 +131,10 @@ def test_fuzzy_match_accepts_one_clear_typo() -> None:
 def test_undiscovered_input_is_one_line(save: str) -> None:
     status, out, err = run("combine", "profiling", "optimization", "--save", save, *FOUNDATIONS)
     assert status == 1 and out == ""
-    assert err == "craftcore: error: not discovered yet: Profiling, Optimization (see what you can combine with " \
-                  "`available`)\n"
+    assert (
+        err == "craftcore: error: not discovered yet: Profiling, Optimization (see what you can combine with "
+        "`available`)\n"
+    )
 
 
 def test_corrupt_save_is_one_line(save: str) -> None:
@@ -145,7 +171,10 @@ def test_available_lists_combinations_without_revealing_results() -> None:
     assert out.splitlines()[0] == "4 combinations would discover something new:"
     assert "Calculus + Linear Algebra + Probability" in out and "Neural" not in out
     status, data = run_json("available", *FOUNDATIONS)
-    assert data == {"count": 4, "combinations": [list(c) for c in craftcore.Game.new(installed=False).available()]}
+    assert data == {
+        "count": 4,
+        "combinations": [list(c) for c in craftcore.Game.new(FOUNDATIONS_DIR, installed=False).available()],
+    }
 
 
 def test_info_shows_details_and_what_it_leads_to(save: str) -> None:
@@ -163,8 +192,13 @@ def test_info_json_document() -> None:
     status, data = run_json("info", "calculus", *FOUNDATIONS)
     assert status == 0
     assert data["id"] == "calculus" and data["start"] is True and data["discovered"] is True
-    assert data["discovery"] == {"step": 0, "time": data["discovery"]["time"], "source": "start", "inputs": [],
-                                 "points": 10}
+    assert data["discovery"] == {
+        "step": 0,
+        "time": data["discovery"]["time"],
+        "source": "start",
+        "inputs": [],
+        "points": 10,
+    }
     assert all({"inputs", "outputs", "requires", "why", "pack", "known"} == set(r) for r in data["leads_to"])
     assert data["final"] is False
 
@@ -177,7 +211,7 @@ def test_stats_text_and_json() -> None:
     status, data = run_json("stats", *FOUNDATIONS)
     assert data["score"] == 30 and data["level"] == 1 and data["next_level_score"] == 100
     assert data["progress"][0] == {"level": 1, "discovered": 3, "total": 3}
-    assert {p["id"] for p in data["paths"]} == set(craftcore.load_catalog(installed=False).paths)
+    assert {p["id"] for p in data["paths"]} == set(craftcore.load_catalog(FOUNDATIONS_DIR, installed=False).paths)
     assert {"started", "elapsed_seconds", "complete", "failed", "steps", "total"} <= set(data)
 
 
@@ -189,7 +223,7 @@ def test_path_shows_the_plan_and_prerequisites() -> None:
     plan = data["plan"]
     assert plan["length"] == len(plan["steps"]) >= 3 and plan["steps"][-1]["outputs"] == ["profiling"]
     assert data["prerequisites"][0] == ["linear_algebra", "calculus", "probability"]
-    game = craftcore.Game.new(installed=False)
+    game = craftcore.Game.new(FOUNDATIONS_DIR, installed=False)
     for step in plan["steps"]:
         assert game.combine(*step["inputs"]).new
     assert "profiling" in game.discovered

@@ -5,24 +5,35 @@ from __future__ import annotations
 import io
 
 import pytest
+from craftcore_foundations import PACK_DIR as FOUNDATIONS_DIR
 
 import craftcore
 from craftcore import UnknownConcept
-from craftcore.cli.names import Completer, describe_unknown, parse_combination, resolve, resolve_path
-from craftcore.cli.render import Style, format_duration, next_level_score
+from craftcore.cli._names import Completer, describe_unknown, parse_combination, resolve, resolve_path
+from craftcore.cli._render import Style, format_duration, next_level_score
 
 
 @pytest.fixture(scope="module")
 def catalog() -> craftcore.Catalog:
-    return craftcore.load_catalog(installed=False)
+    return craftcore.load_catalog(FOUNDATIONS_DIR, installed=False)
 
 
-@pytest.mark.parametrize(("text", "cid"), [
-    ("calculus", "calculus"), ("CALCULUS", "calculus"), ("Linear Algebra", "linear_algebra"),
-    ("linear-algebra", "linear_algebra"), ("  neural networks ", "neural_networks"), ("backprop", "backpropagation"),
-    ("roofline", "roofline_model"), ("probabilty", "probability"), ("nueral networks", "neural_networks"),
-    ("gpu arch", "gpu_architecture"), ("bottleneck", "bottleneck_analysis"),
-])
+@pytest.mark.parametrize(
+    ("text", "cid"),
+    [
+        ("calculus", "calculus"),
+        ("CALCULUS", "calculus"),
+        ("Linear Algebra", "linear_algebra"),
+        ("linear-algebra", "linear_algebra"),
+        ("  neural networks ", "neural_networks"),
+        ("backprop", "backpropagation"),
+        ("roofline", "roofline_model"),
+        ("probabilty", "probability"),
+        ("nueral networks", "neural_networks"),
+        ("gpu arch", "gpu_architecture"),
+        ("bottleneck", "bottleneck_analysis"),
+    ],
+)
 def test_resolve(catalog: craftcore.Catalog, text: str, cid: str) -> None:
     assert resolve(catalog, text) == cid
 
@@ -47,7 +58,10 @@ def test_unknown_gets_suggestions_or_says_so(catalog: craftcore.Catalog) -> None
 
 def test_parse_combination(catalog: craftcore.Catalog) -> None:
     assert parse_combination(catalog, "linear algebra + calculus+probability") == [
-        "linear_algebra", "calculus", "probability"]
+        "linear_algebra",
+        "calculus",
+        "probability",
+    ]
     assert parse_combination(catalog, "Neural Networks, calculus") == ["neural_networks", "calculus"]
     assert parse_combination(catalog, "neural networks") == ["neural_networks"]
     assert parse_combination(catalog, "calculus probability") == ["calculus", "probability"]

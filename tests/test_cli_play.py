@@ -8,6 +8,8 @@ import pathlib
 import re
 from collections.abc import Callable
 
+from craftcore_foundations import PACK_DIR as FOUNDATIONS_DIR
+
 import craftcore
 from craftcore.cli import main
 
@@ -47,12 +49,16 @@ def route(catalog: craftcore.Catalog, target: str) -> list[tuple[str, ...]]:
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 #: The four shipped packs, loaded from their folders (no install needed).
-PACKS = [arg for name in ("attention", "moe", "ssm", "production")
-         for arg in ("--pack", str(ROOT / "packs" / name / "src" / f"craftcore_{name}" / "pack"))]
+PACKS = [
+    arg
+    for name in ("attention", "moe", "ssm", "production")
+    for arg in ("--pack", str(ROOT / "packs" / name / "src" / f"craftcore_{name}" / "pack"))
+]
 
 
 def test_scripted_session_flashattention_then_resume_and_path_to_mamba(
-        tmp_path: pathlib.Path, full_catalog: craftcore.Catalog) -> None:
+    tmp_path: pathlib.Path, full_catalog: craftcore.Catalog
+) -> None:
     save = str(tmp_path / "game.json")
     combos = route(full_catalog, "flash_attention")
     names = full_catalog.concepts
@@ -62,7 +68,7 @@ def test_scripted_session_flashattention_then_resume_and_path_to_mamba(
         typed = " + ".join(names[c].name if n % 2 else c for c in combo)
         script += ["2", typed] if n % 3 else [f"2 {typed}"]
     script += ["2", "FlashAttention + Probability", "f", "8", save, "0"]
-    status, out, err = play("--no-installed", *PACKS, stdin="\n".join(script) + "\n")
+    status, out, err = play("--no-installed", "--pack", str(FOUNDATIONS_DIR), *PACKS, stdin="\n".join(script) + "\n")
     assert (status, err) == (0, "")
     assert "New game: you start with Linear Algebra, Calculus and Probability." in out
     assert "New discovery: FlashAttention ★★★★ (flash_attention, Efficient attention)" in out
@@ -79,7 +85,9 @@ def test_scripted_session_flashattention_then_resume_and_path_to_mamba(
     saved = json.loads(pathlib.Path(save).read_text(encoding="utf-8"))
     assert len(saved["steps"]) == len(combos) and len(saved["attempts"]) == 1
 
-    status, out, err = play("--no-installed", *PACKS, "--save", save, stdin="7 mamba\n0\n")
+    status, out, err = play(
+        "--no-installed", "--pack", str(FOUNDATIONS_DIR), *PACKS, "--save", save, stdin="7 mamba\n0\n"
+    )
     assert (status, err) == (0, "")
     assert f"Resumed {save}:" in out
     assert "Learning path to Mamba ★★★★ (mamba, State space models)" in out
@@ -91,25 +99,60 @@ def test_scripted_session_flashattention_then_resume_and_path_to_mamba(
 
 def test_play_on_the_builtin_pack_every_menu_item(tmp_path: pathlib.Path) -> None:
     save = tmp_path / "g.json"
-    script = "\n".join([
-        "1", "2", "linear algebra + calculus + probability", "2 calc + prob", "neural + prob", "f", "h", "h",
-        "3", "4", "5 prof", "6 neural", "p", "module_0", "u", "9 nope.json", f"8 {save}", "?", "xyz", "0"]) + "\n"
-    status, out, err = play("--no-installed", stdin=script)
+    script = (
+        "\n".join(
+            [
+                "1",
+                "2",
+                "linear algebra + calculus + probability",
+                "2 calc + prob",
+                "neural + prob",
+                "f",
+                "h",
+                "h",
+                "3",
+                "4",
+                "5 prof",
+                "6 neural",
+                "p",
+                "module_0",
+                "u",
+                "9 nope.json",
+                f"8 {save}",
+                "?",
+                "xyz",
+                "0",
+            ]
+        )
+        + "\n"
+    )
+    status, out, err = play("--no-installed", "--pack", str(FOUNDATIONS_DIR), stdin=script)
     assert (status, err) == (0, "")
-    for expected in ("4 combinations would discover something new:",
-                     "New discovery: Neural Networks ★★ (neural_networks, Deep learning)",
-                     "New discovery: Optimization ★★",
-                     "No discovery: Neural Networks + Probability does not combine.",
-                     "1 failed combination (they teach constraints):",
-                     "(Ask again for the whole combination.)", "Try Optimization + Probability.",
-                     "Discovered 5 of 36 concepts.", "Mathematics (4/7)", "★★    Neural Networks (neural_networks)",
-                     "Score: 70   Level: 1", "Progress per difficulty level:", "Time played:",
-                     "Profiling (profiling)  (not discovered yet)",
-                     "With what you know, it leads to:",
-                     "Module 0: Measurement (module_0)  5/7", "[>]  6. Metrics",
-                     "Took back step 2: Calculus + Probability (forgot Optimization). Score 50, level 1.",
-                     "Cannot load: nope.json: cannot read save", f"Saved to {save}",
-                     "Unknown choice 'xyz'", "Game saved to", "Goodbye!"):
+    for expected in (
+        "4 combinations would discover something new:",
+        "New discovery: Neural Networks ★★ (neural_networks, Deep learning)",
+        "New discovery: Optimization ★★",
+        "No discovery: Neural Networks + Probability does not combine.",
+        "1 failed combination (they teach constraints):",
+        "(Ask again for the whole combination.)",
+        "Try Optimization + Probability.",
+        "Discovered 5 of 36 concepts.",
+        "Mathematics (4/7)",
+        "★★    Neural Networks (neural_networks)",
+        "Score: 70   Level: 1",
+        "Progress per difficulty level:",
+        "Time played:",
+        "Profiling (profiling)  (not discovered yet)",
+        "With what you know, it leads to:",
+        "Module 0: Measurement (module_0)  5/7",
+        "[>]  6. Metrics",
+        "Took back step 2: Calculus + Probability (forgot Optimization). Score 50, level 1.",
+        "Cannot load: nope.json: cannot read save",
+        f"Saved to {save}",
+        "Unknown choice 'xyz'",
+        "Game saved to",
+        "Goodbye!",
+    ):
         assert expected in out, expected
     assert "\033[" not in out
     assert [s["new"] for s in json.loads(save.read_text(encoding="utf-8"))["steps"]] == [["neural_networks"]]
@@ -117,7 +160,7 @@ def test_play_on_the_builtin_pack_every_menu_item(tmp_path: pathlib.Path) -> Non
 
 def test_names_are_resolved_with_candidates_never_a_traceback() -> None:
     script = "2 neural\n2 linear + calc + nonsense_xyz\n2 m + calculus\n6 probabilty\n6\n\n7 qqqq\n0\n"
-    status, out, err = play("--no-installed", stdin=script)
+    status, out, err = play("--no-installed", "--pack", str(FOUNDATIONS_DIR), stdin=script)
     assert (status, err) == (0, "")
     assert "not discovered yet: Neural Networks" in out
     assert "unknown concept 'nonsense_xyz'" in out
@@ -129,7 +172,7 @@ def test_names_are_resolved_with_candidates_never_a_traceback() -> None:
 
 def test_ambiguous_prefix_prefers_the_one_discovered_concept() -> None:
     # "calc" names only Calculus, "prob" only Probability; "lin" is both linear_algebra and e.g. linear_* concepts
-    status, out, _ = play("--no-installed", stdin="2 lin + calc + prob\n0\n")
+    status, out, _ = play("--no-installed", "--pack", str(FOUNDATIONS_DIR), stdin="2 lin + calc + prob\n0\n")
     assert status == 0 and "New discovery: Neural Networks" in out
 
 
@@ -157,7 +200,14 @@ def test_autosave_after_every_discovery_and_ctrl_c_leaves_cleanly(tmp_path: path
             seen.append(len(json.loads(save.read_text(encoding="utf-8"))["steps"]))
 
     lines = ["2 linear_algebra + calculus + probability", "2 calculus + probability"]
-    status, out, err = play("--no-installed", "--save", str(save), stdin=Scripted(lines, check, KeyboardInterrupt))
+    status, out, err = play(
+        "--no-installed",
+        "--pack",
+        str(FOUNDATIONS_DIR),
+        "--save",
+        str(save),
+        stdin=Scripted(lines, check, KeyboardInterrupt),
+    )
     assert status == 130 and err == ""
     assert seen == [1, 2]  # saved after each discovery, before the next line was read
     assert "Game saved to" in out and "Goodbye!" in out and "Traceback" not in out
@@ -166,21 +216,23 @@ def test_autosave_after_every_discovery_and_ctrl_c_leaves_cleanly(tmp_path: path
 
 def test_end_of_input_saves_and_exits_zero(tmp_path: pathlib.Path) -> None:
     save = tmp_path / "eof.json"
-    status, out, _ = play("--no-installed", "--save", str(save), stdin="2 calculus + probability\n")
+    status, out, _ = play(
+        "--no-installed", "--pack", str(FOUNDATIONS_DIR), "--save", str(save), stdin="2 calculus + probability\n"
+    )
     assert status == 0 and save.exists() and "Goodbye!" in out
-    status, out, _ = play("--no-installed", "--save", str(save), stdin="3\n")
+    status, out, _ = play("--no-installed", "--pack", str(FOUNDATIONS_DIR), "--save", str(save), stdin="3\n")
     assert "Resumed" in out and "Optimization (optimization)" in out
 
 
 def test_end_of_input_inside_a_prompt() -> None:
-    status, out, err = play("--no-installed", stdin="2\n")
+    status, out, err = play("--no-installed", "--pack", str(FOUNDATIONS_DIR), stdin="2\n")
     assert (status, err) == (0, "") and out.rstrip().endswith("Goodbye!")
 
 
 def test_corrupt_save_refuses_to_start(tmp_path: pathlib.Path) -> None:
     save = tmp_path / "bad.json"
     save.write_bytes(b"\x00\xff garbage")
-    status, out, err = play("--no-installed", "--save", str(save), stdin="0\n")
+    status, out, err = play("--no-installed", "--pack", str(FOUNDATIONS_DIR), "--save", str(save), stdin="0\n")
     assert status == 1 and out == "" and err.count("\n") == 1 and "cannot use the save" in err
 
 
@@ -192,23 +244,32 @@ class Terminal(io.StringIO):
 def test_colour_only_on_a_terminal_without_no_color() -> None:
     def session(env: dict[str, str], *args: str) -> str:
         out = Terminal()
-        main(["play", "--no-installed", *args], stdin=io.StringIO("2 calculus + probability\n0\n"), stdout=out,
-             stderr=io.StringIO(), env=env)
+        main(
+            ["play", "--no-installed", "--pack", str(FOUNDATIONS_DIR), *args],
+            stdin=io.StringIO("2 calculus + probability\n0\n"),
+            stdout=out,
+            stderr=io.StringIO(),
+            env=env,
+        )
         return out.getvalue()
 
     fancy = session({"TERM": "xterm", "COLUMNS": "88"})
     assert ANSI.search(fancy) and "✨" in fancy
-    for plain in (session({"TERM": "xterm", "NO_COLOR": "1"}), session({"TERM": "dumb"}),
-                  session({"TERM": "xterm"}, "--color", "never")):
+    for plain in (
+        session({"TERM": "xterm", "NO_COLOR": "1"}),
+        session({"TERM": "dumb"}),
+        session({"TERM": "xterm"}, "--color", "never"),
+    ):
         assert not ANSI.search(plain) and "✨" not in plain
         assert ANSI.sub("", fancy).replace("✨ ", "").replace("💾 ", "") == plain
 
 
 def test_undo_load_and_paths_from_the_menu(tmp_path: pathlib.Path) -> None:
     save = tmp_path / "s.json"
-    script = (f"2 calculus + probability\n8 {save}\n2 optimization + probability\nu\nu\nu\n9 {save}\n"
-              "p module_1\nh\nh\n0\n")
-    status, out, _ = play("--no-installed", stdin=script)
+    script = (
+        f"2 calculus + probability\n8 {save}\n2 optimization + probability\nu\nu\nu\n9 {save}\np module_1\nh\nh\n0\n"
+    )
+    status, out, _ = play("--no-installed", "--pack", str(FOUNDATIONS_DIR), stdin=script)
     assert status == 0
     assert "Took back step 2: Optimization + Probability (forgot Metrics)" in out
     assert "Took back step 1" in out

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from craftcore_foundations import PACK_DIR as FOUNDATIONS_DIR
 
 import craftcore
 from craftcore.testing import check_pack, content_problems
@@ -20,8 +21,7 @@ CUSTOM_PACK = EXAMPLES / "custom_pack"
 
 
 def run(script: Path, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run([sys.executable, str(script), *args], capture_output=True, text=True, cwd=cwd,
-                            timeout=120)
+    result = subprocess.run([sys.executable, str(script), *args], capture_output=True, text=True, cwd=cwd, timeout=120)
     assert result.returncode == 0, f"{script.name} failed:\n{result.stdout}\n{result.stderr}"
     assert result.stderr == "", result.stderr
     return result
@@ -37,9 +37,12 @@ def test_quickstart(tmp_path: Path) -> None:
 
 
 def test_quickstart_is_short() -> None:
-    code = [line for line in (EXAMPLES / "quickstart.py").read_text().splitlines()
-            if line.strip() and not line.lstrip().startswith("#")]
-    body = code[code.index("import tempfile"):]  # after the docstring
+    code = [
+        line
+        for line in (EXAMPLES / "quickstart.py").read_text().splitlines()
+        if line.strip() and not line.lstrip().startswith("#")
+    ]
+    body = code[code.index("import tempfile") :]  # after the docstring
     assert len(body) <= 20, len(body)
 
 
@@ -81,7 +84,7 @@ def test_analytics_plugin_report(tmp_path: Path) -> None:
 def test_analytics_plugin_counts_failures_per_pair() -> None:
     module = runpy.run_path(str(EXAMPLES / "analytics_plugin.py"))  # import it without running main()
     analytics = module["FailureAnalytics"]()
-    game = craftcore.Game(craftcore.load_catalog(installed=False), plugins=[analytics])
+    game = craftcore.Game(craftcore.load_catalog(FOUNDATIONS_DIR, installed=False), plugins=[analytics])
     game.combine("calculus", "calculus")
     game.combine("probability", "calculus")  # a recipe: not a failure
     game.combine("calculus", "calculus")
@@ -91,6 +94,7 @@ def test_analytics_plugin_counts_failures_per_pair() -> None:
 
 
 # ------------------------------------------------------------------------------------------------- public API only
+
 
 def _example_files() -> list[Path]:
     return sorted(p for p in EXAMPLES.rglob("*.py") if "__pycache__" not in p.parts)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 
 import pytest
+from craftcore_foundations import PACK_DIR as FOUNDATIONS_DIR
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -198,7 +199,7 @@ def test_undo_restores_the_previous_state_exactly(foundations, clock) -> None:
 
 
 def test_two_games_on_two_catalogs_do_not_interfere(foundations) -> None:
-    other = craftcore.load_catalog(installed=False)
+    other = craftcore.load_catalog(FOUNDATIONS_DIR, installed=False)
     g1, g2 = Game(foundations), Game(other)
     g1.combine(*START)
     assert "neural_networks" not in g2.discovered
@@ -225,8 +226,9 @@ def test_path_progress(foundations) -> None:
     path_id, path = next(iter(foundations.paths.items()))
     progress = game.path_progress(path_id)
     assert progress.next == next(s for s in path.steps if s not in game.discovered)
-    with pytest.raises(UnknownConcept):
+    with pytest.raises(craftcore.UnknownPath) as info:
         game.path_progress("no_such_path")
+    assert isinstance(info.value, LookupError) and info.value.path_id == "no_such_path"
 
 
 @given(pack_data(max_concepts=6))

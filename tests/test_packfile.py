@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from craftcore_foundations import PACK_DIR as FOUNDATIONS_DIR
 
 import craftcore
 from craftcore import PackError
@@ -36,12 +37,12 @@ why = "because"
 
 def load_errors(folder) -> list[craftcore.Problem]:
     with pytest.raises(PackError) as info:
-        craftcore.load_catalog(folder, installed=False)
+        craftcore.load_catalog(FOUNDATIONS_DIR, folder, installed=False)
     return list(info.value.problems)
 
 
 def test_valid_pack_loads_and_merges_with_foundations(write_pack) -> None:
-    catalog = craftcore.load_catalog(write_pack({"pack.toml": HEADER + CONCEPT}), installed=False)
+    catalog = craftcore.load_catalog(FOUNDATIONS_DIR, write_pack({"pack.toml": HEADER + CONCEPT}), installed=False)
     assert "widget" in catalog.concepts
     assert [p.id for p in catalog.packs] == ["foundations", "demo"]
     assert catalog.concepts["widget"].pack == "demo"
@@ -76,7 +77,10 @@ def test_unknown_key_suggests_the_right_one(write_pack) -> None:
 
 
 def test_every_problem_is_reported_in_one_pass(write_pack) -> None:
-    text = HEADER + CONCEPT.replace("level = 2", "level = 9").replace('"calculus", ', '"calculos", ') + """
+    text = (
+        HEADER
+        + CONCEPT.replace("level = 2", "level = 9").replace('"calculus", ', '"calculos", ')
+        + """
 [concepts.gadget]
 name = 3
 level = 1
@@ -87,21 +91,27 @@ description = "x"
 inputs = ["a", "b", "c", "d", "e"]
 outputs = []
 """
+    )
     codes = {p.code for p in load_errors(write_pack({"pack.toml": text}))}
     assert {"bad-level", "wrong-type", "bad-arity"} <= codes
     assert "unknown-id" in codes
 
 
 def test_bad_id_version_kind_and_url(write_pack) -> None:
-    text = HEADER.replace('"1.0.0"', '"1.0"') + CONCEPT.replace(
-        'description = "A thing made from calculus."',
-        'description = "A thing."\nresources = [{ title = "T", url = "ftp:/x", kind = "papr" }]') + """
+    text = (
+        HEADER.replace('"1.0.0"', '"1.0"')
+        + CONCEPT.replace(
+            'description = "A thing made from calculus."',
+            'description = "A thing."\nresources = [{ title = "T", url = "ftp:/x", kind = "papr" }]',
+        )
+        + """
 [concepts.BadId]
 name = "Bad"
 level = 2
 category = "demo_cat"
 description = "x"
 """
+    )
     problems = load_errors(write_pack({"pack.toml": text}))
     codes = {p.code for p in problems}
     assert {"bad-version", "bad-url", "bad-value", "bad-id"} <= codes
@@ -119,7 +129,7 @@ def test_duplicate_concept_across_files_names_both_places(write_pack) -> None:
 def test_content_may_be_spread_over_files(write_pack) -> None:
     concept, recipe = CONCEPT.split("[[recipes]]")
     folder = write_pack({"pack.toml": HEADER, "concepts.toml": concept, "recipes.toml": "[[recipes]]" + recipe})
-    catalog = craftcore.load_catalog(folder, installed=False)
+    catalog = craftcore.load_catalog(FOUNDATIONS_DIR, folder, installed=False)
     assert catalog.made_by("widget")[0].inputs == ("calculus", "linear_algebra", "linear_algebra")
 
 
@@ -138,7 +148,7 @@ def test_pack_from_text_source() -> None:
         def craftcore_packs(self):
             return [source]
 
-    catalog = craftcore.load_catalog(installed=False, plugins=[Plugin()])
+    catalog = craftcore.load_catalog(FOUNDATIONS_DIR, installed=False, plugins=[Plugin()])
     assert catalog.packs[-1].location == "demo.toml"
     assert catalog.packs[-1].source == "plugin"
 
@@ -146,7 +156,7 @@ def test_pack_from_text_source() -> None:
 def test_pack_error_prints_readably(write_pack) -> None:
     text = HEADER + CONCEPT.replace("level = 2", "levle = 2")
     with pytest.raises(PackError) as info:
-        craftcore.load_catalog(write_pack({"pack.toml": text}), installed=False)
+        craftcore.load_catalog(FOUNDATIONS_DIR, write_pack({"pack.toml": text}), installed=False)
     message = str(info.value)
     assert message.startswith("2 errors in content packs:")
     assert "pack.toml:" in message and "concepts.widget.levle" in message

@@ -9,11 +9,12 @@ import re
 from importlib.metadata import EntryPoint
 
 import pytest
+from craftcore_foundations import PACK_DIR as FOUNDATIONS_DIR
 
 import craftcore
 from craftcore import Game, PackError
-from craftcore import plugins as plugins_module
-from craftcore.plugins import make_plugin_manager
+from craftcore import _plugins as plugins_module
+from craftcore._plugins import make_plugin_manager
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 HOOKS = sorted(name for name in dir(make_plugin_manager(installed=False).hook) if name.startswith("craftcore_"))
@@ -36,12 +37,16 @@ def test_hook_craftcore_packs() -> None:
     class Extra:
         @craftcore.hookimpl
         def craftcore_packs(self):
-            return [craftcore.PackSource.from_text("extra.toml", """
+            return [
+                craftcore.PackSource.from_text(
+                    "extra.toml",
+                    """
 [pack]
 id = "extra"
 name = "Extra"
 version = "0.1.0"
 description = "Adds one concept."
+requires = ["foundations"]
 [concepts.gizmo]
 name = "Gizmo"
 level = 2
@@ -51,12 +56,14 @@ description = "Made from calculus alone."
 inputs = ["calculus", "calculus", "calculus", "calculus"]
 outputs = ["gizmo"]
 why = "test"
-""")]
+""",
+                )
+            ]
 
-    catalog = craftcore.load_catalog(installed=False, plugins=[Extra()])
+    catalog = craftcore.load_catalog(FOUNDATIONS_DIR, installed=False, plugins=[Extra()])
     assert "gizmo" in catalog.concepts
     info = {p.id: p for p in catalog.packs}
-    assert info["foundations"].source == "builtin" and info["extra"].source == "plugin"
+    assert info["foundations"].source == "folder" and info["extra"].source == "plugin"
 
 
 class Recorder:
@@ -82,8 +89,10 @@ def test_hook_craftcore_combination_tried(foundations) -> None:
     game.combine("calculus", "calculus")
     game.combine("linear_algebra", "calculus", "probability")
     tried = [c for c in rec.calls if c[0] == "tried"]
-    assert tried == [("tried", ("calculus", "calculus"), False),
-                     ("tried", ("calculus", "linear_algebra", "probability"), True)]
+    assert tried == [
+        ("tried", ("calculus", "calculus"), False),
+        ("tried", ("calculus", "linear_algebra", "probability"), True),
+    ]
 
 
 def test_hook_craftcore_concept_discovered(foundations) -> None:
@@ -128,14 +137,36 @@ def test_hook_craftcore_points(foundations) -> None:
 
 
 def test_each_catalog_gets_a_fresh_manager() -> None:
-    one = craftcore.load_catalog(installed=False)
-    two = craftcore.load_catalog(installed=False)
+    one = craftcore.load_catalog(FOUNDATIONS_DIR, installed=False)
+    two = craftcore.load_catalog(FOUNDATIONS_DIR, installed=False)
     assert one.plugins is not two.plugins
 
 
-def test_foundations_cannot_be_blocked() -> None:
-    with pytest.raises(PackError, match="'foundations' cannot be blocked"):
-        craftcore.load_catalog(installed=False, blocked=["foundations"])
+def test_any_pack_can_be_blocked_and_no_pack_is_special() -> None:
+    catalog = craftcore.load_catalog(blocked=["production"])
+    assert "production" not in {p.id for p in catalog.packs} and "foundations" in {p.id for p in catalog.packs}
+    with pytest.raises(PackError, match="no concept has start = true"):
+        craftcore.load_catalog(FOUNDATIONS_DIR, installed=False, blocked=["foundations"])
+    with pytest.raises(PackError, match="no concept has start = true"):
+        craftcore.load_catalog(installed=False)
+
+
+def test_plugin_faults_are_plugin_errors_naming_the_plugin() -> None:
+    class Typo:
+        __name__ = "typo_plugin"
+
+        @craftcore.hookimpl
+        def craftcore_combination_tryed(self, result):
+            pass
+
+    catalog = craftcore.load_catalog(FOUNDATIONS_DIR, installed=False)
+    for attempt in (
+        lambda: craftcore.load_catalog(FOUNDATIONS_DIR, installed=False, plugins=[Typo()]),
+        lambda: craftcore.Game(catalog, plugins=[Typo()]),
+    ):
+        with pytest.raises(craftcore.PluginError) as info:
+            attempt()
+        assert info.value.plugin == "typo_plugin" and "craftcore_combination_tryed" in str(info.value)
 
 
 def _fake_entry_points(*eps: EntryPoint):
@@ -148,11 +179,12 @@ def _fake_entry_points(*eps: EntryPoint):
 def test_broken_installed_plugin_is_reported_by_name_and_can_be_blocked(monkeypatch) -> None:
     broken = EntryPoint(name="broken", value="no_such_module_xyz", group="craftcore")
     monkeypatch.setattr(plugins_module, "entry_points", _fake_entry_points(broken))
-    with pytest.raises(PackError) as info:
+    with pytest.raises(craftcore.PluginError) as info:
         craftcore.load_catalog()
+    assert info.value.plugin == "broken"
     assert "error importing plugin 'broken' (no_such_module_xyz)" in str(info.value)
     assert "blocked=['broken']" in str(info.value)
-    assert "foundations" in {p.id for p in craftcore.load_catalog(blocked=["broken"]).packs}
+    assert "foundations" in {p.id for p in craftcore.load_catalog(FOUNDATIONS_DIR, blocked=["broken"]).packs}
 
 
 def test_misspelled_hook_is_an_error() -> None:
@@ -162,7 +194,7 @@ def test_misspelled_hook_is_an_error() -> None:
             pass
 
     with pytest.raises(PackError, match="craftcore_combination_tryed"):
-        craftcore.load_catalog(installed=False, plugins=[Typo()])
+        craftcore.load_catalog(FOUNDATIONS_DIR, installed=False, plugins=[Typo()])
 
 
 def test_plugin_raising_while_listing_packs_is_reported() -> None:
@@ -172,7 +204,7 @@ def test_plugin_raising_while_listing_packs_is_reported() -> None:
             raise RuntimeError("oops")
 
     with pytest.raises(PackError, match="failed to list its packs: RuntimeError: oops"):
-        craftcore.load_catalog(installed=False, plugins=[Bad()])
+        craftcore.load_catalog(FOUNDATIONS_DIR, installed=False, plugins=[Bad()])
 
 
 def test_hookspecs_are_fully_documented() -> None:

@@ -115,10 +115,18 @@ def test_summary_is_never_trusted(played) -> None:
     assert Game.from_dict(data, played.catalog).score == played.score
 
 
-@pytest.mark.parametrize("content", [
-    b"", b"{", b'{"format_version": 1, "packs": [', b"\x00\x01\x02\xff", b"[1, 2, 3]",
-    b'{"format_version": 1, "packs": [], "started": NaN}', b"[" * 100_000 + b"]" * 100_000,
-])
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"",
+        b"{",
+        b'{"format_version": 1, "packs": [',
+        b"\x00\x01\x02\xff",
+        b"[1, 2, 3]",
+        b'{"format_version": 1, "packs": [], "started": NaN}',
+        b"[" * 100_000 + b"]" * 100_000,
+    ],
+)
 def test_corrupt_truncated_and_hostile_files(played, tmp_path, content) -> None:
     path = tmp_path / "bad.json"
     path.write_bytes(content)
@@ -130,9 +138,9 @@ def test_corrupt_truncated_and_hostile_files(played, tmp_path, content) -> None:
 def test_missing_file_and_oversized_file(played, tmp_path, monkeypatch) -> None:
     with pytest.raises(SaveError, match="cannot read save"):
         Game.load(tmp_path / "none.json", played.catalog)
-    import craftcore.saves
+    import craftcore._saves
 
-    monkeypatch.setattr(craftcore.saves, "MAX_SAVE_BYTES", 10)
+    monkeypatch.setattr(craftcore._saves, "MAX_SAVE_BYTES", 10)
     path = tmp_path / "big.json"
     played.save(path)
     with pytest.raises(SaveError, match="larger than"):

@@ -7,9 +7,10 @@ import json
 import attrs
 import pytest
 
-from craftcore.packfile import (
+from craftcore._packfile import (
     CategoryTable,
     ConceptTable,
+    GameTable,
     HintTable,
     PackFile,
     PackTable,
@@ -36,11 +37,19 @@ def test_top_level_tables_match() -> None:
     assert SCHEMA["additionalProperties"] is False
 
 
-@pytest.mark.parametrize(("table", "cls", "kind"), [
-    ("pack", PackTable, "object"), ("categories", CategoryTable, "map"), ("concepts", ConceptTable, "map"),
-    ("paths", PathTable, "map"), ("recipes", RecipeTable, "array"), ("hints", HintTable, "array"),
-    ("unlocks", UnlockTable, "array"),
-])
+@pytest.mark.parametrize(
+    ("table", "cls", "kind"),
+    [
+        ("pack", PackTable, "object"),
+        ("game", GameTable, "object"),
+        ("categories", CategoryTable, "map"),
+        ("concepts", ConceptTable, "map"),
+        ("paths", PathTable, "map"),
+        ("recipes", RecipeTable, "array"),
+        ("hints", HintTable, "array"),
+        ("unlocks", UnlockTable, "array"),
+    ],
+)
 def test_each_table_has_the_loader_fields(table, cls, kind) -> None:
     node = SCHEMA["properties"][table]
     node = {"object": node, "map": node.get("additionalProperties"), "array": node.get("items")}[kind]
@@ -60,3 +69,14 @@ def test_schema_is_packaged() -> None:
     with (SCHEMA_PATH.parents[3] / "pyproject.toml").open("rb") as handle:
         data = tomllib.load(handle)
     assert "schema/*.json" in data["tool"]["setuptools"]["package-data"]["craftcore"]
+
+
+def test_bounds_come_from_the_rules_module() -> None:
+    from craftcore import _rules
+
+    inputs = SCHEMA["$defs"]["inputs"]
+    assert (inputs["minItems"], inputs["maxItems"]) == (_rules.MIN_INPUTS, _rules.MAX_INPUTS)
+    level = SCHEMA["properties"]["concepts"]["additionalProperties"]["properties"]["level"]
+    assert (level["minimum"], level["maximum"]) == (_rules.MIN_LEVEL, _rules.MAX_LEVEL)
+    hint_inputs = SCHEMA["properties"]["hints"]["items"]["properties"]["inputs"]
+    assert hint_inputs == {"$ref": "#/$defs/inputs"} or (hint_inputs["maxItems"] == _rules.MAX_INPUTS)

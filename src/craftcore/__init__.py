@@ -1,24 +1,72 @@
-"""craftcore: a headless rule engine for discovery/crafting games, with TOML content packs registered through pluggy.
+"""craftcore: a headless rule engine for discovery and crafting games, with TOML content packs registered through
+pluggy. The engine knows no game: everything a player can discover comes from the packs loaded.
 
 >>> import craftcore
->>> game = craftcore.Game.new(installed=False)
->>> game.combine("linear_algebra", "calculus", "probability").new
-('neural_networks',)
+>>> elements = craftcore.PackSource.from_text("elements.toml", '''
+... [pack]
+... id = "elements"
+... name = "Elements"
+... version = "1.0.0"
+... description = "Four elements and what they make."
+... [game]
+... title = "Elements"
+... [categories.matter]
+... name = "Matter"
+... description = "Things."
+... [concepts.water]
+... name = "Water"
+... level = 1
+... category = "matter"
+... description = "Wet."
+... start = true
+... [concepts.fire]
+... name = "Fire"
+... level = 1
+... category = "matter"
+... description = "Hot."
+... start = true
+... [concepts.steam]
+... name = "Steam"
+... level = 2
+... category = "matter"
+... description = "Hot and wet."
+... aliases = ["vapour"]
+... [[recipes]]
+... inputs = ["water", "fire"]
+... outputs = ["steam"]
+... ''')
+>>> game = craftcore.Game(craftcore.load_catalog(elements, installed=False, cache=False))
+>>> game.catalog.game.title, game.catalog.starts
+('Elements', ('water', 'fire'))
+>>> game.combine(*game.parse_combination("Fire + water")).new
+('steam',)
+>>> game.catalog.resolve("VAPOUR")
+'steam'
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from craftcore.catalog import Catalog
-from craftcore.errors import CraftError, NotDiscovered, PackError, SaveError, UnknownConcept, Unreachable
-from craftcore.game import AvailableView, Game, level_for_score, score_for_level
-from craftcore.hookspecs import hookimpl
-from craftcore.loader import load_catalog
-from craftcore.model import Category, Concept, Hint, LearningPath, Pack, PackInfo, Recipe, Resource, Unlock
-from craftcore.plugins import PluginManager, make_plugin_manager
-from craftcore.problems import Problem
-from craftcore.results import (
+from craftcore._catalog import Catalog
+from craftcore._errors import (
+    CraftError,
+    InvalidCombination,
+    NotDiscovered,
+    NothingToUndo,
+    PackError,
+    PluginError,
+    SaveError,
+    UnknownConcept,
+    UnknownPath,
+    Unreachable,
+)
+from craftcore._game import AvailableView, DiscoveredView, Game
+from craftcore._loader import load_catalog
+from craftcore._model import Category, Concept, GameInfo, Hint, LearningPath, Pack, PackInfo, Recipe, Resource, Unlock
+from craftcore._plugins import PluginManager, make_plugin_manager
+from craftcore._problems import Problem
+from craftcore._results import (
     Attempt,
     CombineResult,
     Discovery,
@@ -27,10 +75,17 @@ from craftcore.results import (
     PlanStep,
     Prerequisites,
     Step,
+    Suggestion,
 )
-from craftcore.sources import PackSource
+from craftcore._rules import LEVELS, MAX_INPUTS, MIN_INPUTS, level_for_score, score_for_level
+from craftcore._serialize import to_data
+from craftcore._sources import PackSource
+from craftcore.hookspecs import hookimpl
 
 __all__ = [
+    "LEVELS",
+    "MAX_INPUTS",
+    "MIN_INPUTS",
     "Attempt",
     "AvailableView",
     "Catalog",
@@ -38,11 +93,15 @@ __all__ = [
     "CombineResult",
     "Concept",
     "CraftError",
+    "DiscoveredView",
     "Discovery",
     "Game",
+    "GameInfo",
     "Hint",
+    "InvalidCombination",
     "LearningPath",
     "NotDiscovered",
+    "NothingToUndo",
     "Pack",
     "PackError",
     "PackInfo",
@@ -50,6 +109,7 @@ __all__ = [
     "PathProgress",
     "Plan",
     "PlanStep",
+    "PluginError",
     "PluginManager",
     "Prerequisites",
     "Problem",
@@ -57,7 +117,9 @@ __all__ = [
     "Resource",
     "SaveError",
     "Step",
+    "Suggestion",
     "UnknownConcept",
+    "UnknownPath",
     "Unlock",
     "Unreachable",
     "__version__",
@@ -66,6 +128,7 @@ __all__ = [
     "load_catalog",
     "make_plugin_manager",
     "score_for_level",
+    "to_data",
 ]
 
 

@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING
 import pluggy
 
 if TYPE_CHECKING:
-    from craftcore.game import Game
-    from craftcore.model import Concept
-    from craftcore.results import CombineResult, Discovery
-    from craftcore.sources import PackSource
+    from craftcore._game import Game
+    from craftcore._model import Concept
+    from craftcore._results import CombineResult, Discovery
+    from craftcore._sources import PackSource
 
 __all__ = ["hookimpl", "hookspec"]
 

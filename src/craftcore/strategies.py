@@ -16,18 +16,25 @@ from typing import Any
 import tomli_w
 from hypothesis import strategies as st
 
-from craftcore.catalog import Catalog
-from craftcore.checks import LoadedPack
-from craftcore.errors import PackError
-from craftcore.packfile import SourceFile, read_pack
-from craftcore.sources import PackSource
+from craftcore._catalog import Catalog
+from craftcore._checks import LoadedPack
+from craftcore._errors import PackError
+from craftcore._packfile import SourceFile, read_pack
+from craftcore._sources import PackSource
 
 __all__ = ["catalog_from_data", "catalogs", "pack_data", "pack_sources"]
 
 
 @st.composite
-def pack_data(draw: st.DrawFn, *, min_concepts: int = 2, max_concepts: int = 10, all_reachable: bool = True,
-              pack_id: str = "random", max_inputs: int = 3) -> dict[str, Any]:
+def pack_data(
+    draw: st.DrawFn,
+    *,
+    min_concepts: int = 2,
+    max_concepts: int = 10,
+    all_reachable: bool = True,
+    pack_id: str = "random",
+    max_inputs: int = 3,
+) -> dict[str, Any]:
     """The TOML data (a dict) of a random valid pack.
 
     With ``all_reachable`` every concept has a recipe whose inputs come from earlier concepts, so all of them can be
@@ -39,8 +46,13 @@ def pack_data(draw: st.DrawFn, *, min_concepts: int = 2, max_concepts: int = 10,
     ids = [f"c{i}" for i in range(n)]
     n_starts = draw(st.integers(min_value=1, max_value=min(3, n - 1)))
     concepts = {
-        cid: {"name": f"Concept {i}", "level": draw(st.integers(1, 5)), "category": "general",
-              "description": f"Random concept number {i}.", **({"start": True} if i < n_starts else {})}
+        cid: {
+            "name": f"Concept {i}",
+            "level": draw(st.integers(1, 5)),
+            "category": "general",
+            "description": f"Random concept number {i}.",
+            **({"start": True} if i < n_starts else {}),
+        }
         for i, cid in enumerate(ids)
     }
     recipes: list[dict[str, Any]] = []
@@ -55,8 +67,13 @@ def pack_data(draw: st.DrawFn, *, min_concepts: int = 2, max_concepts: int = 10,
             recipe["requires"] = [draw(st.sampled_from(pool))]
         recipes.append(recipe)
     for _ in range(draw(st.integers(0, n))):
-        recipes.append({"inputs": inputs_from(ids), "why": "extra",
-                        "outputs": draw(st.lists(st.sampled_from(ids), min_size=1, max_size=2, unique=True))})
+        recipes.append(
+            {
+                "inputs": inputs_from(ids),
+                "why": "extra",
+                "outputs": draw(st.lists(st.sampled_from(ids), min_size=1, max_size=2, unique=True)),
+            }
+        )
     keys = {tuple(sorted(r["inputs"])) for r in recipes}
     hints = []
     for _ in range(draw(st.integers(0, 3))):
@@ -87,8 +104,9 @@ def pack_sources(**kwargs: Any) -> st.SearchStrategy[PackSource]:
 
 def catalog_from_data(data: dict[str, Any], *, require_reachable: bool = True) -> Catalog:
     """Parse pack data through the real TOML reader and build a catalog of that pack alone (no built-in pack)."""
-    pack, problems, where = read_pack([SourceFile("pack.toml", tomli_w.dumps(data))], source="text",
-                                      location="pack.toml")
+    pack, problems, where = read_pack(
+        [SourceFile("pack.toml", tomli_w.dumps(data))], source="text", location="pack.toml"
+    )
     if pack is None or any(p.severity == "error" for p in problems):
         raise PackError(problems)
     return Catalog.from_packs([LoadedPack(pack, where)], require_reachable=require_reachable)
@@ -97,4 +115,5 @@ def catalog_from_data(data: dict[str, Any], *, require_reachable: bool = True) -
 def catalogs(*, all_reachable: bool = True, **kwargs: Any) -> st.SearchStrategy[Catalog]:
     """Random catalogs of one random pack (see :func:`pack_data` for the options)."""
     return pack_data(all_reachable=all_reachable, **kwargs).map(
-        lambda d: catalog_from_data(d, require_reachable=all_reachable))
+        lambda d: catalog_from_data(d, require_reachable=all_reachable)
+    )

@@ -1,7 +1,8 @@
 """Test helpers for pack authors and embedders (plain functions: use them from pytest or anything else).
 
 >>> from craftcore.testing import check_pack, play_everything
->>> catalog = check_pack()            # the built-in pack alone
+>>> import craftcore_foundations      # an installed pack
+>>> catalog = check_pack(craftcore_foundations.PACK_DIR)   # the folder, and the installed packs it requires
 >>> game = play_everything(catalog)   # every concept discovered by real combine calls
 >>> len(game.discovered) == len(catalog.concepts)
 True
@@ -13,18 +14,21 @@ import os
 import re
 from collections.abc import Iterable
 
-from craftcore.catalog import Catalog
-from craftcore.game import Game
-from craftcore.loader import load_catalog
-from craftcore.results import CombineResult
+from craftcore._catalog import Catalog
+from craftcore._game import Game
+from craftcore._loader import Installed, load_catalog
+from craftcore._results import CombineResult
 
 __all__ = ["check_pack", "content_problems", "play_everything", "play_to"]
 
 _URL = re.compile(r"^https?://[A-Za-z0-9.-]+\.[A-Za-z]{2,}(?::\d+)?(?:/[^\s]*)?$")
 
 
-def check_pack(*pack_dirs: str | os.PathLike[str], installed: bool = False, strict: bool = True) -> Catalog:
+def check_pack(*pack_dirs: str | os.PathLike[str], installed: Installed = "required", strict: bool = True) -> Catalog:
     """Load packs the way the game does and fail on any error (and, with ``strict``, on any warning).
+
+    :param installed: which installed packs to load as well; by default only those the given packs require, so a
+        pack that builds on an installed pack is checked together with it, and nothing else gets in the way.
 
     :raises craftcore.PackError: with every problem, when a pack has errors.
     :raises AssertionError: when ``strict`` and the catalog has lint warnings (they are listed).

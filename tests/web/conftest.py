@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from craftcore_foundations import PACK_DIR as FOUNDATIONS_DIR
 
 from .helpers import Client, Server
 
@@ -18,7 +19,7 @@ def pytest_configure(config: pytest.Config) -> None:
 def foundations_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """A server on the built-in pack only: the API tests do not depend on the content of the other packs."""
     folder = tmp_path_factory.mktemp("web-api")
-    server = Server(folder / "games.sqlite3", "--no-installed").start()
+    server = Server(folder / "games.sqlite3", "--no-installed", "--pack", str(FOUNDATIONS_DIR)).start()
     yield server
     server.stop()
 

@@ -37,10 +37,23 @@ class Server:
     def start(self, timeout: float = 30.0) -> Server:
         with self.log.open("a") as log:
             self.proc = subprocess.Popen(
-                [sys.executable, str(SERVE), "--host", "127.0.0.1", "--port", str(self.port), "--db", str(self.db),
-                 *self.args],
-                stdout=subprocess.PIPE, stderr=log, text=True, cwd=self.cwd or ROOT,
-                env={**os.environ, "PYTHONUNBUFFERED": "1"})
+                [
+                    sys.executable,
+                    str(SERVE),
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(self.port),
+                    "--db",
+                    str(self.db),
+                    *self.args,
+                ],
+                stdout=subprocess.PIPE,
+                stderr=log,
+                text=True,
+                cwd=self.cwd or ROOT,
+                env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            )
         assert self.proc.stdout is not None
         with selectors.DefaultSelector() as sel:
             sel.register(self.proc.stdout, selectors.EVENT_READ)
@@ -111,8 +124,15 @@ class Client:
         self.token = r.json["token"]
         return r.json["game"]  # type: ignore[no-any-return]
 
-    def request(self, method: str, path: str, body: Any = None, *, raw: bytes | None = None,
-                headers: dict[str, str] | None = None) -> Response:
+    def request(
+        self,
+        method: str,
+        path: str,
+        body: Any = None,
+        *,
+        raw: bytes | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> Response:
         send = dict(headers or {})
         if self.token is not None and "Authorization" not in send:
             send["Authorization"] = f"Bearer {self.token}"

@@ -12,6 +12,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from craftcore_foundations import PACK_DIR as FOUNDATIONS_DIR
 
 import craftcore
 
@@ -41,6 +42,7 @@ def assert_error(r, status: int, code: str | None = None) -> dict:
 
 
 # ------------------------------------------------------------------------------------------------- playing
+
 
 def test_health_and_catalog(foundations_server: Server) -> None:
     c = foundations_server.client()
@@ -90,8 +92,9 @@ def test_failed_and_repeated_combinations(client: Client) -> None:
 def test_available_and_discovered(client: Client) -> None:
     available = client.get("/api/game/available").json
     assert available["count"] == len(available["combinations"]) >= 1
-    assert {"inputs": sorted(GOLDEN), "names": ["Calculus", "Linear Algebra", "Probability"]} in \
-        available["combinations"]
+    assert {"inputs": sorted(GOLDEN), "names": ["Calculus", "Linear Algebra", "Probability"]} in available[
+        "combinations"
+    ]
     client.combine(*GOLDEN)
     found = client.get("/api/game/discovered").json["discovered"]
     assert [d["id"] for d in found][:3] == list(GOLDEN) and found[3]["id"] == "neural_networks"
@@ -164,32 +167,40 @@ def test_export_and_import(foundations_server: Server, client: Client) -> None:
 
 # ------------------------------------------------------------------------------------------------- bad input
 
+
 def test_malformed_json(client: Client) -> None:
     for raw in (b"{", b"not json", b'{"concepts": NaN}', b"\xff\xfe", b"[" * 100_000 + b"]" * 100_000):
         r = client.request("POST", "/api/game/combine", raw=raw, headers={"Content-Type": "application/json"})
         assert_error(r, 400, "malformed_json")
 
 
-@pytest.mark.parametrize(("body", "status", "code"), [
-    ({}, 400, "invalid_request"),
-    ({"concepts": "calculus"}, 400, "invalid_request"),
-    ({"concepts": [1, 2]}, 400, "invalid_request"),
-    ({"concepts": ["calculus"], "extra": 1}, 400, "invalid_request"),
-    ({"concepts": ["x" * 300]}, 400, "invalid_request"),
-    ({"concepts": []}, 422, "invalid_combination"),
-    ({"concepts": ["calculus"] * 5}, 422, "invalid_combination"),
-    ({"concepts": ["calculus"] * 10_000}, 422, "invalid_combination"),
-    ({"concepts": ["calculus", "flash_attention_x"]}, 404, "unknown_concept"),
-    ({"concepts": ["calculus", "neural_networks"]}, 409, "not_discovered"),
-])
+@pytest.mark.parametrize(
+    ("body", "status", "code"),
+    [
+        ({}, 400, "invalid_request"),
+        ({"concepts": "calculus"}, 400, "invalid_request"),
+        ({"concepts": [1, 2]}, 400, "invalid_request"),
+        ({"concepts": ["calculus"], "extra": 1}, 400, "invalid_request"),
+        ({"concepts": ["x" * 300]}, 400, "invalid_request"),
+        ({"concepts": []}, 422, "invalid_combination"),
+        ({"concepts": ["calculus"] * 5}, 422, "invalid_combination"),
+        ({"concepts": ["calculus"] * 10_000}, 422, "invalid_combination"),
+        ({"concepts": ["calculus", "flash_attention_x"]}, 404, "unknown_concept"),
+        ({"concepts": ["calculus", "neural_networks"]}, 409, "not_discovered"),
+    ],
+)
 def test_bad_combinations(client: Client, body: dict, status: int, code: str) -> None:
     assert_error(client.request("POST", "/api/game/combine", body), status, code)
     assert client.get("/api/game").json["attempts"] == 0  # a refused request is not a failed attempt
 
 
 def test_wrong_content_type(client: Client) -> None:
-    r = client.request("POST", "/api/game/combine", raw=b'{"concepts": ["calculus"]}',
-                       headers={"Content-Type": "application/x-www-form-urlencoded"})
+    r = client.request(
+        "POST",
+        "/api/game/combine",
+        raw=b'{"concepts": ["calculus"]}',
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
     assert_error(r, 415, "unsupported_media_type")
 
 
@@ -211,8 +222,9 @@ def _raw_exchange(server: Server, request: bytes) -> tuple[int, dict]:
                 break
             data += chunk
         head, _, body = data.partition(b"\r\n\r\n")
-        length = int(next(line.split(b":")[1] for line in head.split(b"\r\n")
-                          if line.lower().startswith(b"content-length")))
+        length = int(
+            next(line.split(b":")[1] for line in head.split(b"\r\n") if line.lower().startswith(b"content-length"))
+        )
         while len(body) < length:
             chunk = sock.recv(65536)
             if not chunk:
@@ -222,60 +234,78 @@ def _raw_exchange(server: Server, request: bytes) -> tuple[int, dict]:
 
 
 def test_huge_content_length_is_refused_without_reading(foundations_server: Server, client: Client) -> None:
-    request = (f"POST /api/game/combine HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {client.token}\r\n"
-               "Content-Type: application/json\r\nContent-Length: 1000000000000\r\n\r\n").encode()
+    request = (
+        f"POST /api/game/combine HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {client.token}\r\n"
+        "Content-Type: application/json\r\nContent-Length: 1000000000000\r\n\r\n"
+    ).encode()
     status, body = _raw_exchange(foundations_server, request)
     assert status == 413 and body["error"]["code"] == "too_large"
 
 
 def test_expect_continue_is_refused_early(foundations_server: Server) -> None:
-    request = (b"PUT /api/game/save HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-               b"Content-Length: 5000000\r\nExpect: 100-continue\r\n\r\n")
+    request = (
+        b"PUT /api/game/save HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        b"Content-Length: 5000000\r\nExpect: 100-continue\r\n\r\n"
+    )
     status, body = _raw_exchange(foundations_server, request)
     assert status == 413 and body["error"]["code"] == "too_large"
 
 
-@pytest.mark.parametrize(("request_bytes", "status"), [
-    (b"POST /api/games HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 411),
-    (b"POST /api/games HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n", 400),
-    (b"POST /api/games HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd", 400),
-    (b"BREW /api/game HTTP/1.1\r\nHost: x\r\n\r\n", 405),
-    (b"GET /api/game HTTP/9.9\r\nHost: x\r\n\r\n", 400),
-    (b"GET /api/%ff%fe HTTP/1.1\r\nHost: x\r\n\r\n", 400),
-    (b"GET /" + b"a" * 70_000 + b" HTTP/1.1\r\nHost: x\r\n\r\n", 414),
-    (b"this is not http\r\n\r\n", 400),
-])
+@pytest.mark.parametrize(
+    ("request_bytes", "status"),
+    [
+        (b"POST /api/games HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 411),
+        (b"POST /api/games HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n", 400),
+        (b"POST /api/games HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd", 400),
+        (b"BREW /api/game HTTP/1.1\r\nHost: x\r\n\r\n", 405),
+        (b"GET /api/game HTTP/9.9\r\nHost: x\r\n\r\n", 400),
+        (b"GET /api/%ff%fe HTTP/1.1\r\nHost: x\r\n\r\n", 400),
+        (b"GET /" + b"a" * 70_000 + b" HTTP/1.1\r\nHost: x\r\n\r\n", 414),
+        (b"this is not http\r\n\r\n", 400),
+    ],
+)
 def test_protocol_errors_are_json_4xx(foundations_server: Server, request_bytes: bytes, status: int) -> None:
     got, body = _raw_exchange(foundations_server, request_bytes)
     assert got == status and body["error"]["status"] == status
 
 
-@pytest.mark.parametrize(("method", "path", "status", "code"), [
-    ("GET", "/api/nothing", 404, "not_found"),
-    ("GET", "/../../etc/passwd", 404, "not_found"),
-    ("GET", "/static/../server.py", 404, "not_found"),
-    ("GET", "/craftweb/server.py", 404, "not_found"),
-    ("DELETE", "/api/game", 405, "method_not_allowed"),
-    ("POST", "/api/game", 405, "method_not_allowed"),
-    ("POST", "/", 405, "method_not_allowed"),
-    ("GET", "/api/game/plan", 400, "invalid_request"),
-    ("GET", "/api/game/plan?target=flash_atention_zzz", 404, "unknown_concept"),
-    ("GET", "/api/game/plan?target=" + "a" * 500, 400, "invalid_request"),
-    ("GET", "/api/game/plan?" + "&".join(f"k{i}=v" for i in range(50)), 400, "bad_request"),
-])
+@pytest.mark.parametrize(
+    ("method", "path", "status", "code"),
+    [
+        ("GET", "/api/nothing", 404, "not_found"),
+        ("GET", "/../../etc/passwd", 404, "not_found"),
+        ("GET", "/static/../server.py", 404, "not_found"),
+        ("GET", "/craftweb/server.py", 404, "not_found"),
+        ("DELETE", "/api/game", 405, "method_not_allowed"),
+        ("POST", "/api/game", 405, "method_not_allowed"),
+        ("POST", "/", 405, "method_not_allowed"),
+        ("GET", "/api/game/plan", 400, "invalid_request"),
+        ("GET", "/api/game/plan?target=flash_atention_zzz", 404, "unknown_concept"),
+        ("GET", "/api/game/plan?target=" + "a" * 500, 400, "invalid_request"),
+        ("GET", "/api/game/plan?" + "&".join(f"k{i}=v" for i in range(50)), 400, "bad_request"),
+    ],
+)
 def test_bad_requests(client: Client, method: str, path: str, status: int, code: str) -> None:
     assert_error(client.request(method, path), status, code)
 
 
 # ------------------------------------------------------------------------------------------------- players
 
-@pytest.mark.parametrize("authorization", [None, "Bearer ", "Bearer short", "Basic dXNlcjpwYXNz",
-                                           "Bearer " + "A" * 43, "Bearer " + "é" * 43])
+
+@pytest.mark.parametrize(
+    "authorization", [None, "Bearer ", "Bearer short", "Basic dXNlcjpwYXNz", "Bearer " + "A" * 43, "Bearer " + "é" * 43]
+)
 def test_a_token_is_needed(foundations_server: Server, authorization: str | None) -> None:
     c = foundations_server.client()
     headers = {"Authorization": authorization} if authorization is not None else {}
-    for method, path in [("GET", "/api/game"), ("POST", "/api/game/combine"), ("GET", "/api/game/save"),
-                         ("PUT", "/api/game/save"), ("POST", "/api/game/undo"), ("GET", "/api/game/paths")]:
+    for method, path in [
+        ("GET", "/api/game"),
+        ("POST", "/api/game/combine"),
+        ("GET", "/api/game/save"),
+        ("PUT", "/api/game/save"),
+        ("POST", "/api/game/undo"),
+        ("GET", "/api/game/paths"),
+    ]:
         r = c.request(method, path, {"concepts": list(GOLDEN)} if method != "GET" else None, headers=headers)
         assert_error(r, 401, "unauthorized")
 
@@ -338,6 +368,7 @@ def test_concurrent_requests_of_one_player_lose_nothing(foundations_server: Serv
 
 # ------------------------------------------------------------------------------------------------- the server
 
+
 def test_page_and_assets(foundations_server: Server) -> None:
     c = foundations_server.client()
     page = c.get("/")
@@ -355,7 +386,9 @@ def test_restart_and_kill_lose_nothing(tmp_path: Path) -> None:
     work, data = tmp_path / "cwd", tmp_path / "data"
     work.mkdir()
     data.mkdir()
-    server = Server(data / "games.sqlite3", "--no-installed", cwd=work, log=tmp_path / "server.log").start()
+    server = Server(
+        data / "games.sqlite3", "--no-installed", "--pack", str(FOUNDATIONS_DIR), cwd=work, log=tmp_path / "server.log"
+    ).start()
     try:
         c = server.client()
         c.new_game()
@@ -399,19 +432,24 @@ def test_bad_startup_options_fail_cleanly(tmp_path: Path) -> None:
     broken = tmp_path / "broken_pack"
     broken.mkdir()
     (broken / "pack.toml").write_text('[pack]\nid = "broken"\n')
-    r = subprocess.run([sys.executable, str(SERVE), "--port", "0", "--db", str(tmp_path / "x.sqlite3"),
-                        "--pack", str(broken)], capture_output=True, text=True, timeout=60)
+    r = subprocess.run(
+        [sys.executable, str(SERVE), "--port", "0", "--db", str(tmp_path / "x.sqlite3"), "--pack", str(broken)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert r.returncode == 2 and "cannot load the packs" in r.stderr and "Traceback" not in r.stderr
 
 
-def test_an_unexpected_error_is_a_bare_500(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                           caplog: pytest.LogCaptureFixture) -> None:
+def test_an_unexpected_error_is_a_bare_500(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
     monkeypatch.syspath_prepend(str(WEB))
     from craftweb.server import make_server
     from craftweb.service import GameService
     from craftweb.store import Store
 
-    service = GameService(craftcore.load_catalog(installed=False), Store(tmp_path / "games.sqlite3"))
+    service = GameService(craftcore.load_catalog(FOUNDATIONS_DIR, installed=False), Store(tmp_path / "games.sqlite3"))
 
     def broken(player: int) -> dict:
         raise RuntimeError("secret detail from /srv/internal/state.py")
@@ -437,8 +475,8 @@ def test_an_unexpected_error_is_a_bare_500(tmp_path: Path, monkeypatch: pytest.M
 
 def test_two_servers_on_one_database_lose_nothing(tmp_path: Path) -> None:
     db = tmp_path / "games.sqlite3"
-    one = Server(db, "--no-installed", log=tmp_path / "one.log").start()
-    two = Server(db, "--no-installed", log=tmp_path / "two.log").start()
+    one = Server(db, "--no-installed", "--pack", str(FOUNDATIONS_DIR), log=tmp_path / "one.log").start()
+    two = Server(db, "--no-installed", "--pack", str(FOUNDATIONS_DIR), log=tmp_path / "two.log").start()
     try:
         a = one.client()
         a.new_game()

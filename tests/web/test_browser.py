@@ -17,13 +17,22 @@ CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOT = ROOT / "docs" / "screenshots" / "web-flashattention.png"
 # Playwright adds --headless itself (headless=True) and takes the profile folder as user_data_dir. As root, Chromium
 # needs --no-sandbox; the others keep it off the network, which this machine does not have.
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium "
-                       "(bash examples/web/ci-setup.sh installs it)"),
+    pytest.mark.skipif(
+        not CHROMIUM.exists(),
+        reason="needs Debian's chromium at /usr/bin/chromium (bash examples/web/ci-setup.sh installs it)",
+    ),
 ]
 
 
@@ -38,8 +47,12 @@ def test_play_to_flashattention_restart_and_reload(tmp_path: Path) -> None:
     try:
         with sync_playwright() as pw:
             browser = pw.chromium.launch_persistent_context(
-                str(tmp_path / "profile"), executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS,
-                viewport={"width": 1280, "height": 860})
+                str(tmp_path / "profile"),
+                executable_path=str(CHROMIUM),
+                headless=True,
+                args=CHROMIUM_ARGS,
+                viewport={"width": 1280, "height": 860},
+            )
             page = browser.pages[0] if browser.pages else browser.new_page()
             page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
             page.on("console", lambda m: problems.append(f"console: {m.text}") if m.type == "error" else None)
@@ -49,16 +62,21 @@ def test_play_to_flashattention_restart_and_reload(tmp_path: Path) -> None:
             page.wait_for_selector("body.ready")
             board = page.locator("#board .card")
             expect(board).to_have_count(3)
-            assert sorted(board.evaluate_all("cards => cards.map(c => c.dataset.id)")) == \
-                ["calculus", "linear_algebra", "probability"]
+            assert sorted(board.evaluate_all("cards => cards.map(c => c.dataset.id)")) == [
+                "calculus",
+                "linear_algebra",
+                "probability",
+            ]
 
             # ask the page for the plan to FlashAttention, then play it by clicking cards and Combine
             page.fill("#plan-target", "FlashAttention")
             page.click("#plan-form button")
             steps = page.locator("#plan-steps li")
             expect(steps.first).to_be_visible()
-            plan = [(li.get_attribute("data-inputs").split(), li.get_attribute("data-outputs").split())
-                    for li in steps.all()]
+            plan = [
+                (li.get_attribute("data-inputs").split(), li.get_attribute("data-outputs").split())
+                for li in steps.all()
+            ]
             assert "flash_attention" in plan[-1][1]
             for inputs, outputs in plan:
                 for concept in inputs:

@@ -25,8 +25,16 @@ class Request:
 
     __slots__ = ("body", "content_type", "method", "path", "query", "token")
 
-    def __init__(self, method: str, path: str, *, query: Mapping[str, list[str]] | None = None,
-                 token: str | None = None, content_type: str | None = None, body: bytes = b"") -> None:
+    def __init__(
+        self,
+        method: str,
+        path: str,
+        *,
+        query: Mapping[str, list[str]] | None = None,
+        token: str | None = None,
+        content_type: str | None = None,
+        body: bytes = b"",
+    ) -> None:
         self.method = method
         #: The decoded path, without the query string.
         self.path = path
@@ -113,7 +121,8 @@ def _import(service: GameService, request: Request, player: int, args: Mapping[s
 
 #: (method, path pattern, handler, needs a token). Patterns match the whole decoded path.
 ROUTES: Final[tuple[tuple[str, re.Pattern[str], Handler, bool], ...]] = tuple(
-    (method, re.compile(pattern), handler, auth) for method, pattern, handler, auth in [
+    (method, re.compile(pattern), handler, auth)
+    for method, pattern, handler, auth in [
         ("GET", r"/api/health", _health, False),
         ("GET", r"/api/catalog", _catalog, False),
         ("POST", r"/api/games", _new_game, False),
@@ -128,7 +137,8 @@ ROUTES: Final[tuple[tuple[str, re.Pattern[str], Handler, bool], ...]] = tuple(
         ("POST", r"/api/game/undo", _undo, True),
         ("GET", r"/api/game/save", _export, True),
         ("PUT", r"/api/game/save", _import, True),
-    ])
+    ]
+)
 
 
 def handle(service: GameService, request: Request) -> tuple[int, Any, dict[str, str]]:
@@ -153,14 +163,16 @@ def handle(service: GameService, request: Request) -> tuple[int, Any, dict[str, 
         status, body = out if isinstance(out, tuple) else (200, out)
         return status, body, {}
     if allowed:
-        error = ApiError(405, "method_not_allowed", f"{request.method} is not allowed on {request.path}",
-                         allowed=allowed)
+        error = ApiError(
+            405, "method_not_allowed", f"{request.method} is not allowed on {request.path}", allowed=allowed
+        )
         return 405, error.body(), {"Allow": ", ".join(allowed)}
     error = ApiError(404, "not_found", f"no such endpoint: {request.path}")
     return 404, error.body(), {}
 
 
 # ---------------------------------------------------------------------------------------------------- bodies
+
 
 def _json(request: Request) -> Any:
     media = (request.content_type or "").split(";")[0].strip().lower()

@@ -41,11 +41,20 @@ STATIC_FILES: Final = {
 }
 #: A body this much over the limit is still read and thrown away, so the client can read the 413 (larger: hang up).
 DRAIN_LIMIT: Final = 8 * MAX_BODY
-_CSP: Final = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
-               "object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
-_ERROR_CODES: Final = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 408: "timeout",
-                       411: "length_required", 413: "too_large", 414: "uri_too_long",
-                       431: "headers_too_large"}
+_CSP: Final = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+    "object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+)
+_ERROR_CODES: Final = {
+    400: "bad_request",
+    404: "not_found",
+    405: "method_not_allowed",
+    408: "timeout",
+    411: "length_required",
+    413: "too_large",
+    414: "uri_too_long",
+    431: "headers_too_large",
+}
 
 
 class CraftServer(ThreadingHTTPServer):
@@ -102,8 +111,14 @@ class Handler(BaseHTTPRequestHandler):
             return
         try:
             body = self._read_body()
-            request = Request(self.command, path, query=query, token=self._token(),
-                              content_type=self.headers.get("Content-Type"), body=body)
+            request = Request(
+                self.command,
+                path,
+                query=query,
+                token=self._token(),
+                content_type=self.headers.get("Content-Type"),
+                body=body,
+            )
             status, payload, headers = handle(self.server.service, request)
         except ApiError as exc:
             status, payload, headers = exc.status, exc.body(), {}
@@ -134,8 +149,11 @@ class Handler(BaseHTTPRequestHandler):
             self._send_json(404, _error(404, "not_found", f"no such page: {path[:200]}"), {})
             return
         if self.command not in ("GET", "HEAD"):
-            self._send_json(405, _error(405, "method_not_allowed", f"{self.command} is not allowed on {path}"),
-                            {"Allow": "GET, HEAD"})
+            self._send_json(
+                405,
+                _error(405, "method_not_allowed", f"{self.command} is not allowed on {path}"),
+                {"Allow": "GET, HEAD"},
+            )
             return
         data, kind = found
         self.send_response(200)
@@ -164,8 +182,9 @@ class Handler(BaseHTTPRequestHandler):
         length = int(lengths[0])
         if length > MAX_BODY:
             self._discard(length)
-            raise ApiError(413, "too_large", f"the body is {length} bytes; the most accepted is {MAX_BODY}",
-                           limit=MAX_BODY)
+            raise ApiError(
+                413, "too_large", f"the body is {length} bytes; the most accepted is {MAX_BODY}", limit=MAX_BODY
+            )
         body = self.rfile.read(length)
         if len(body) != length:
             self.close_connection = True
@@ -188,8 +207,13 @@ class Handler(BaseHTTPRequestHandler):
         length = self.headers.get("Content-Length", "0").strip()
         if length.isdigit() and int(length) > MAX_BODY:
             self.close_connection = True
-            self._send_json(413, _error(413, "too_large", f"the body is {length} bytes; the most accepted is "
-                                        f"{MAX_BODY}", limit=MAX_BODY), {})
+            self._send_json(
+                413,
+                _error(
+                    413, "too_large", f"the body is {length} bytes; the most accepted is {MAX_BODY}", limit=MAX_BODY
+                ),
+                {},
+            )
             return False
         return super().handle_expect_100()
 
@@ -249,17 +273,28 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="serve.py", description="The LLM Efficiency InfiniteCraft web app.")
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
     parser.add_argument("--port", type=int, default=8000, help="port (0: any free port; default: %(default)s)")
-    parser.add_argument("--db", type=Path, default=here / "craftweb.sqlite3",
-                        help="SQLite database of the players' games (default: examples/web/craftweb.sqlite3)")
-    parser.add_argument("--pack", action="append", default=[], metavar="DIR",
-                        help="also load the pack in this folder (repeatable)")
-    parser.add_argument("--no-installed", action="store_true",
-                        help="load only the built-in pack and --pack folders, not the installed packs")
+    parser.add_argument(
+        "--db",
+        type=Path,
+        default=here / "craftweb.sqlite3",
+        help="SQLite database of the players' games (default: examples/web/craftweb.sqlite3)",
+    )
+    parser.add_argument(
+        "--pack", action="append", default=[], metavar="DIR", help="also load the pack in this folder (repeatable)"
+    )
+    parser.add_argument(
+        "--no-installed",
+        action="store_true",
+        help="load only the built-in pack and --pack folders, not the installed packs",
+    )
     parser.add_argument("--plan-budget", type=float, default=0.5, help="seconds of search per plan request")
     parser.add_argument("--quiet", action="store_true", help="log errors only, not every request")
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO, stream=sys.stderr,
-                        format="%(asctime)s %(levelname)s %(message)s")
+    logging.basicConfig(
+        level=logging.WARNING if args.quiet else logging.INFO,
+        stream=sys.stderr,
+        format="%(asctime)s %(levelname)s %(message)s",
+    )
     try:
         catalog = craftcore.load_catalog(*args.pack, installed=not args.no_installed)
     except craftcore.PackError as exc:
@@ -282,8 +317,10 @@ def main(argv: list[str] | None = None) -> int:
 
     signal.signal(signal.SIGTERM, stop)
     packs = ", ".join(f"{p.id} {p.version}" for p in catalog.packs)
-    print(f"craftweb listening on {server.url} ({len(catalog.concepts)} concepts from {packs}; "
-          f"games in {args.db})", flush=True)
+    print(
+        f"craftweb listening on {server.url} ({len(catalog.concepts)} concepts from {packs}; games in {args.db})",
+        flush=True,
+    )
     try:
         server.serve_forever(poll_interval=0.2)
     except KeyboardInterrupt:

@@ -60,8 +60,9 @@ class GameService:
     :param cache_size: how many players' games to keep in memory (the database is the truth; this only saves replays).
     """
 
-    def __init__(self, catalog: craftcore.Catalog, store: Store, *, plan_budget: float = 0.5,
-                 cache_size: int = 1024) -> None:
+    def __init__(
+        self, catalog: craftcore.Catalog, store: Store, *, plan_budget: float = 0.5, cache_size: int = 1024
+    ) -> None:
         self.catalog = catalog
         self.store = store
         self.plan_budget = plan_budget
@@ -90,8 +91,12 @@ class GameService:
         :raises ApiError: 401 when the token is missing, malformed or unknown.
         """
         if not token:
-            raise ApiError(401, "unauthorized", "missing token: send 'Authorization: Bearer <token>' "
-                           "(POST /api/games creates a player and returns its token)")
+            raise ApiError(
+                401,
+                "unauthorized",
+                "missing token: send 'Authorization: Bearer <token>' "
+                "(POST /api/games creates a player and returns its token)",
+            )
         if not _TOKEN.fullmatch(token):
             raise ApiError(401, "unauthorized", "malformed token")
         player = self.store.find(token)
@@ -122,9 +127,12 @@ class GameService:
         try:
             return craftcore.Game.from_dict(json.loads(save), self.catalog)
         except craftcore.SaveError as exc:
-            raise ApiError(409, "save_incompatible",
-                           f"this game cannot be loaded with the packs of this server ({exc}); start a new game, "
-                           "or restart the server with the packs the game was played with") from None
+            raise ApiError(
+                409,
+                "save_incompatible",
+                f"this game cannot be loaded with the packs of this server ({exc}); start a new game, "
+                "or restart the server with the packs the game was played with",
+            ) from None
 
     def _remember(self, player: int, version: int, game: craftcore.Game) -> None:
         with self._cache_lock:
@@ -171,13 +179,18 @@ class GameService:
     def _describe_catalog(self) -> dict[str, Any]:
         c = self.catalog
         return {
-            "packs": [{"id": p.id, "name": p.name, "version": p.version, "description": p.description}
-                      for p in c.packs],
+            "packs": [
+                {"id": p.id, "name": p.name, "version": p.version, "description": p.description} for p in c.packs
+            ],
             "categories": [{"id": k.id, "name": k.name, "description": k.description} for k in c.categories.values()],
-            "concepts": [{"id": x.id, "name": x.name, "level": x.level, "category": x.category}
-                         for x in sorted(c.concepts.values(), key=lambda x: x.name.casefold())],
-            "paths": [{"id": p.id, "name": p.name, "description": p.description, "steps": list(p.steps)}
-                      for p in c.paths.values()],
+            "concepts": [
+                {"id": x.id, "name": x.name, "level": x.level, "category": x.category}
+                for x in sorted(c.concepts.values(), key=lambda x: x.name.casefold())
+            ],
+            "paths": [
+                {"id": p.id, "name": p.name, "description": p.description, "steps": list(p.steps)}
+                for p in c.paths.values()
+            ],
             "starts": list(c.starts),
         }
 
@@ -196,8 +209,9 @@ class GameService:
             "can_undo": bool(game.steps),
             "complete": game.complete,
             "progress": [{"level": lv, "discovered": d, "total": t} for lv, (d, t) in game.progress().items()],
-            "concepts": [{**self.card(cid), "step": d.step, "final": game.is_final(cid)}
-                         for cid, d in game.discovered.items()],
+            "concepts": [
+                {**self.card(cid), "step": d.step, "final": game.is_final(cid)} for cid, d in game.discovered.items()
+            ],
         }
 
     def card(self, concept_id: str) -> dict[str, Any]:
@@ -236,8 +250,19 @@ class GameService:
 
     def discovered(self, player: int) -> dict[str, Any]:
         game = self.game(player)
-        return {"discovered": [{**self.card(cid), "step": d.step, "source": d.source, "inputs": list(d.inputs),
-                                "time": d.time, "points": d.points} for cid, d in game.discovered.items()]}
+        return {
+            "discovered": [
+                {
+                    **self.card(cid),
+                    "step": d.step,
+                    "source": d.source,
+                    "inputs": list(d.inputs),
+                    "time": d.time,
+                    "points": d.points,
+                }
+                for cid, d in game.discovered.items()
+            ]
+        }
 
     def available(self, player: int) -> dict[str, Any]:
         game = self.game(player)
@@ -252,13 +277,19 @@ class GameService:
         for path_id, path in self.catalog.paths.items():
             progress = game.path_progress(path_id)
             done = set(progress.done)
-            out.append({
-                "id": path.id, "name": path.name, "description": path.description,
-                "steps": [{"id": s, "name": names[s].name, "done": s in done} for s in path.steps],
-                "done": len(progress.done), "total": len(path.steps),
-                "next": self.card(progress.next) if progress.next is not None else None,
-                "fraction": progress.fraction, "complete": progress.complete,
-            })
+            out.append(
+                {
+                    "id": path.id,
+                    "name": path.name,
+                    "description": path.description,
+                    "steps": [{"id": s, "name": names[s].name, "done": s in done} for s in path.steps],
+                    "done": len(progress.done),
+                    "total": len(path.steps),
+                    "next": self.card(progress.next) if progress.next is not None else None,
+                    "fraction": progress.fraction,
+                    "complete": progress.complete,
+                }
+            )
         return {"paths": out}
 
     def plan(self, player: int, target: str) -> dict[str, Any]:
@@ -278,8 +309,14 @@ class GameService:
             "discovered": target_id in game.discovered,
             "optimal": plan.optimal,
             "lower_bound": plan.lower_bound,
-            "steps": [{"inputs": [self.card(i) for i in s.inputs], "outputs": [self.card(o) for o in s.outputs],
-                       "requires": [self.card(r) for r in s.requires]} for s in plan],
+            "steps": [
+                {
+                    "inputs": [self.card(i) for i in s.inputs],
+                    "outputs": [self.card(o) for o in s.outputs],
+                    "requires": [self.card(r) for r in s.requires],
+                }
+                for s in plan
+            ],
         }
 
     def export(self, player: int) -> dict[str, Any]:
@@ -348,12 +385,14 @@ class GameService:
         if unknown:
             # suggest only concepts the player knows, so an error never gives away undiscovered content
             suggestions = [s for s in self._suggest(unknown[0]) if s in game.discovered]
-            raise ApiError(404, "unknown_concept", f"unknown concept {unknown[0]!r}", concept=unknown[0],
-                           suggestions=suggestions)
+            raise ApiError(
+                404, "unknown_concept", f"unknown concept {unknown[0]!r}", concept=unknown[0], suggestions=suggestions
+            )
         missing = [c for c in concepts if c not in game.discovered]
         if missing:
-            raise ApiError(409, "not_discovered", "not discovered yet: " + ", ".join(repr(c) for c in missing),
-                           concepts=missing)
+            raise ApiError(
+                409, "not_discovered", "not discovered yet: " + ", ".join(repr(c) for c in missing), concepts=missing
+            )
 
     def _suggest(self, text: str) -> tuple[str, ...]:
         try:

@@ -113,8 +113,10 @@ class Store:
         """Add a player with its first save; returns the player's id."""
         now = time.time()
         with self._transaction() as db:
-            cur = db.execute("INSERT INTO players (token_hash, version, save, created, updated) VALUES (?, 1, ?, ?, ?)",
-                             (token_hash(token), save, now, now))
+            cur = db.execute(
+                "INSERT INTO players (token_hash, version, save, created, updated) VALUES (?, 1, ?, ?, ?)",
+                (token_hash(token), save, now, now),
+            )
             return int(cur.lastrowid or 0)
 
     def find(self, token: str) -> int | None:
@@ -151,8 +153,10 @@ class Store:
         :returns: whether it was written (``False``: someone changed the row since ``version`` was read).
         """
         with self._transaction() as db:
-            cur = db.execute("UPDATE players SET save = ?, version = version + 1, updated = ? "
-                             "WHERE id = ? AND version = ?", (save, time.time(), player, version))
+            cur = db.execute(
+                "UPDATE players SET save = ?, version = version + 1, updated = ? WHERE id = ? AND version = ?",
+                (save, time.time(), player, version),
+            )
             return cur.rowcount == 1
 
     def count(self) -> int:

@@ -10,7 +10,10 @@ import craftcore_ssm
 from craftcore.testing import check_pack, content_problems, play_everything
 
 PACK_DIRS = (
-    craftcore_attention.PACK_DIR, craftcore_moe.PACK_DIR, craftcore_ssm.PACK_DIR, craftcore_production.PACK_DIR,
+    craftcore_attention.PACK_DIR,
+    craftcore_moe.PACK_DIR,
+    craftcore_ssm.PACK_DIR,
+    craftcore_production.PACK_DIR,
 )
 
 

@@ -6,6 +6,6 @@ script both call it. See docs/cli.md.
 
 from __future__ import annotations
 
-from craftcore.cli.app import main
+from craftcore.cli._app import main
 
 __all__ = ["main"]

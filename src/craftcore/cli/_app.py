@@ -1,0 +1,312 @@
+"""The argument parser and the dispatcher: every command's options, help and example, and error reporting."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+from collections.abc import Callable, Sequence
+from typing import IO
+
+import craftcore
+from craftcore import CraftError, NotDiscovered, PackError, SaveError, UnknownConcept, Unreachable
+from craftcore.cli._console import CliError, Console
+
+__all__ = ["build_parser", "run"]
+
+Handler = Callable[[argparse.Namespace, Console], int]
+
+DESCRIPTION = """\
+craftcore: a discovery game engine, with the LLM Efficiency InfiniteCraft game.
+Combine what you know to discover new concepts; every discovery is a real technique."""
+
+EPILOG = """\
+examples:
+  craftcore play --save my-game.json       play, saving after every discovery
+  craftcore combine "linear algebra" calculus probability --save my-game.json
+  craftcore path mamba                     the shortest way to Mamba from the start
+  craftcore check path/to/my_pack          lint a content pack
+
+Run `craftcore COMMAND --help` for a command's options. NO_COLOR=1 turns colour off."""
+
+
+def _lazy(module: str, name: str) -> Handler:
+    """A handler imported on first use, so `craftcore --help` stays fast."""
+
+    def handler(args: argparse.Namespace, console: Console) -> int:
+        import importlib
+
+        function: Handler = getattr(importlib.import_module(f"craftcore.cli._{module}"), name)
+        return function(args, console)
+
+    return handler
+
+
+def _formatter(prog: str) -> argparse.HelpFormatter:
+    return argparse.RawDescriptionHelpFormatter(prog, max_help_position=32, width=100)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from craftcore.cli._session import add_pack_options, add_save_option
+
+    parser = argparse.ArgumentParser(
+        prog="craftcore", description=DESCRIPTION, epilog=EPILOG, formatter_class=_formatter
+    )
+    parser.add_argument("--version", action="version", version=f"craftcore {craftcore.__version__}")
+    parser.add_argument(
+        "--color",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="colour and emoji: auto (a terminal without NO_COLOR), always or never",
+    )
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--color",
+        choices=("auto", "always", "never"),
+        default=argparse.SUPPRESS,
+        help="colour and emoji: auto (a terminal without NO_COLOR), always or never",
+    )
+    json_opt = argparse.ArgumentParser(add_help=False)
+    json_opt.add_argument("--json", action="store_true", help="machine-readable output (see docs/cli.md)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
+
+    def command(
+        name: str, handler: Handler, help_text: str, example: str, *, parents: Sequence[argparse.ArgumentParser] = ()
+    ) -> argparse.ArgumentParser:
+        p = sub.add_parser(
+            name,
+            help=help_text,
+            description=help_text,
+            epilog="example:\n  " + example,
+            formatter_class=_formatter,
+            parents=[common, *parents],
+        )
+        p.set_defaults(func=handler)
+        return p
+
+    save_help = "the game's save file; one that does not exist yet starts a new game"
+
+    p = command(
+        "play",
+        _lazy("play", "cmd_play"),
+        "play interactively: the numbered menu of the original game",
+        "craftcore play --save my-game.json",
+    )
+    add_save_option(p, save_help + " (saved after every discovery)")
+    _budget(p)
+    add_pack_options(p)
+
+    p = command(
+        "combine",
+        _lazy("commands", "cmd_combine"),
+        "combine 1 to 4 discovered concepts",
+        'craftcore combine "Linear Algebra" calculus prob --save my-game.json',
+        parents=[json_opt],
+    )
+    p.add_argument(
+        "concepts", nargs="+", metavar="CONCEPT", help="an id, a name, or a prefix of one (quote names with spaces)"
+    )
+    add_save_option(p, save_help + "; the result is saved in it")
+    add_pack_options(p)
+
+    p = command(
+        "info",
+        _lazy("commands", "cmd_info"),
+        "a concept's details: properties, resources, what it leads to",
+        "craftcore info flashattention --save my-game.json",
+        parents=[json_opt],
+    )
+    p.add_argument("concept", metavar="CONCEPT")
+    add_save_option(p, save_help)
+    add_pack_options(p)
+
+    p = command(
+        "path",
+        _lazy("commands", "cmd_path"),
+        "the learning path to a concept: the fewest combinations from where you are, and its prerequisites",
+        "craftcore path mamba --save my-game.json",
+        parents=[json_opt],
+    )
+    p.add_argument("concept", metavar="CONCEPT")
+    add_save_option(p, save_help)
+    _budget(p)
+    add_pack_options(p)
+
+    p = command(
+        "stats",
+        _lazy("commands", "cmd_stats"),
+        "score, level, progress per difficulty level, paths, time played",
+        "craftcore stats --save my-game.json --json",
+        parents=[json_opt],
+    )
+    add_save_option(p, save_help)
+    add_pack_options(p)
+
+    p = command(
+        "available",
+        _lazy("commands", "cmd_available"),
+        "the combinations that would discover something new",
+        "craftcore available --save my-game.json",
+        parents=[json_opt],
+    )
+    add_save_option(p, save_help)
+    add_pack_options(p)
+
+    p = command(
+        "check",
+        _lazy("author", "cmd_check"),
+        "load and lint content packs: every problem as file:line: message; exit status 1 on errors",
+        "craftcore check my_pack/src/craftcore_my_pack/pack",
+        parents=[json_opt],
+    )
+    p.add_argument(
+        "dirs",
+        nargs="*",
+        metavar="DIR",
+        help="pack folders, checked with the installed packs they require (default: check every installed pack)",
+    )
+    p.add_argument("--strict", action="store_true", help="fail on warnings too")
+    p.add_argument(
+        "--content",
+        action="store_true",
+        help="also run the content lint of craftcore.testing (descriptions, properties, resources, whys)",
+    )
+    _installed_options(p)
+
+    p = command(
+        "graph",
+        _lazy("graph", "cmd_graph"),
+        "the recipe graph as Graphviz dot, Mermaid or JSON",
+        "craftcore graph --format dot --target flash_attention --only | dot -Tsvg > flash.svg",
+    )
+    p.add_argument(
+        "dirs",
+        nargs="*",
+        metavar="DIR",
+        help="pack folders, loaded with the installed packs they require (default: every installed pack)",
+    )
+    p.add_argument("--format", choices=("dot", "mermaid", "json"), default="dot", help="output format (default dot)")
+    p.add_argument("--path", metavar="ID", help="highlight a learning path (its steps numbered in order)")
+    p.add_argument("--target", metavar="ID", help="highlight a concept's prerequisites and the recipes that lead to it")
+    p.add_argument("--only", action="store_true", help="leave out what is not highlighted")
+    _budget(p)
+    _installed_options(p)
+
+    p = command(
+        "new",
+        _lazy("author", "cmd_new"),
+        "scaffold a pack distribution: pyproject.toml, pack.toml with a concept, a recipe and a path, and tests",
+        "craftcore new my_pack && craftcore check my_pack/src/craftcore_my_pack/pack",
+        parents=[json_opt],
+    )
+    p.add_argument("name", metavar="NAME", help="the pack's name: a folder of that name is created")
+    p.add_argument("--dir", default=".", help="where to create it (default: the current folder)")
+
+    p = command(
+        "packs",
+        _lazy("author", "cmd_packs"),
+        "the installed packs and plugins, with versions and where they come from",
+        "craftcore packs --json",
+        parents=[json_opt],
+    )
+    add_pack_options(p)
+    return parser
+
+
+def _budget(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--budget",
+        type=float,
+        default=2.0,
+        metavar="SECONDS",
+        help="time allowed to search for the shortest learning path (default 2)",
+    )
+
+
+def _installed_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--no-installed", action="store_true", help="load exactly the folders given, no installed pack")
+    p.add_argument(
+        "--block",
+        metavar="NAME",
+        action="append",
+        default=[],
+        help="do not load this installed plugin or pack (repeatable)",
+    )
+
+
+def run(argv: Sequence[str] | None, console: Console) -> int:
+    """Parse ``argv`` and run the command; every failure becomes one message and an exit status."""
+    parser = build_parser()
+    argv = list(argv) if argv is not None else None
+    with contextlib.redirect_stdout(console.out), contextlib.redirect_stderr(console.err):
+        try:
+            args = parser.parse_args(argv)
+        except SystemExit as exc:
+            return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
+    if args.command is None:
+        parser.print_help(console.out)
+        return 2
+    console.restyle(args.color)
+    if args.command == "combine" and len(args.concepts) > 4:
+        console.error(f"a combination takes 1 to 4 concepts, got {len(args.concepts)}")
+        return 2
+    try:
+        return int(args.func(args, console))
+    except CliError as exc:
+        return _fail(console, args, exc.message, exc.kind, exc.status)
+    except UnknownConcept as exc:
+        return _fail(console, args, str(exc), "unknown-concept")
+    except NotDiscovered as exc:
+        return _fail(console, args, str(exc), "not-discovered")
+    except SaveError as exc:
+        return _fail(console, args, f"cannot use the save: {exc}", "save")
+    except Unreachable as exc:
+        return _fail(console, args, str(exc), "unreachable")
+    except PackError as exc:
+        from craftcore.cli._session import pack_error_lines
+
+        lines = pack_error_lines(exc)
+        return _fail(console, args, "\n".join(lines), "pack")
+    except CraftError as exc:
+        return _fail(console, args, str(exc), "error")
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        where = f"{exc.filename}: " if exc.filename else ""
+        return _fail(console, args, f"{where}{exc.strerror or exc}", "os")
+    except KeyboardInterrupt:
+        console.err.write("\n")
+        return 130
+
+
+def _fail(console: Console, args: argparse.Namespace, message: str, kind: str, status: int = 1) -> int:
+    if getattr(args, "json", False):
+        console.json({"error": {"kind": kind, "message": message}})
+    console.error(message)
+    return status
+
+
+def main(
+    argv: Sequence[str] | None = None,
+    *,
+    stdin: IO[str] | None = None,
+    stdout: IO[str] | None = None,
+    stderr: IO[str] | None = None,
+    env: dict[str, str] | None = None,
+) -> int:
+    """Run the ``craftcore`` command line; returns the exit status.
+
+    :param argv: the arguments (default: ``sys.argv[1:]``).
+    :param stdin, stdout, stderr, env: streams and environment to use instead of the process's (for tests and
+        embedding).
+    """
+    import sys
+
+    console = Console(stdin, stdout, stderr, env if env is not None else dict(os.environ))
+    try:
+        return run(argv, console)
+    except BrokenPipeError:  # `craftcore graph | head`: stop quietly
+        if console.out is sys.stdout:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        return 141

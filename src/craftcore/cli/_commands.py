@@ -1,0 +1,114 @@
+"""The one-shot game commands: combine, info, path, stats, available (sharing one save file)."""
+
+from __future__ import annotations
+
+import argparse
+import time
+from collections.abc import Collection
+
+from craftcore import Catalog, Game, NotDiscovered, UnknownConcept
+from craftcore.cli import _jsonout as jsonout
+from craftcore.cli import _render as render
+from craftcore.cli._console import CliError, Console
+from craftcore.cli._names import describe_unknown, resolve
+from craftcore.cli._session import catalog_from, open_game, save_path
+
+__all__ = ["cmd_available", "cmd_combine", "cmd_info", "cmd_path", "cmd_stats", "concept_arg", "not_discovered"]
+
+
+def concept_arg(catalog: Catalog, text: str, among: Collection[str] | None = None) -> str:
+    """Resolve a concept typed on the command line, or fail with one line naming the candidates."""
+    try:
+        return resolve(catalog, text, among=among)
+    except UnknownConcept as exc:
+        raise CliError(describe_unknown(catalog, exc), kind="unknown-concept") from None
+
+
+def not_discovered(catalog: Catalog, exc: NotDiscovered) -> str:
+    names = ", ".join(render.name(catalog, c) for c in exc.concept_ids)
+    return f"not discovered yet: {names} (see what you can combine with `available`)"
+
+
+def _game(args: argparse.Namespace, console: Console) -> tuple[Game, str | None]:
+    catalog = catalog_from(args)
+    save = save_path(args, console.env)
+    return open_game(catalog, save), save
+
+
+def cmd_combine(args: argparse.Namespace, console: Console) -> int:
+    game, save = _game(args, console)
+    catalog = game.catalog
+    ids = [concept_arg(catalog, text, game.discovered) for text in args.concepts]
+    try:
+        result = game.combine(*ids)
+    except NotDiscovered as exc:
+        raise CliError(not_discovered(catalog, exc), kind="not-discovered") from None
+    changed = bool(result.new) or not result.success
+    if save is not None and changed:
+        game.save(save)
+    if args.json:
+        console.json(jsonout.combine_json(game, result, save if changed else None))
+    else:
+        console.lines(render.result_lines(console.style, game, result))
+    return 0
+
+
+def cmd_info(args: argparse.Namespace, console: Console) -> int:
+    game, _ = _game(args, console)
+    cid = concept_arg(game.catalog, args.concept)
+    if args.json:
+        console.json(jsonout.info_json(game, cid))
+    else:
+        console.lines(render.concept_details(console.style, game, cid))
+    return 0
+
+
+def cmd_path(args: argparse.Namespace, console: Console) -> int:
+    game, _ = _game(args, console)
+    cid = concept_arg(game.catalog, args.concept)
+    plan = game.plan(cid, budget=args.budget)
+    prerequisites = game.prerequisites(cid, budget=args.budget)
+    if args.json:
+        console.json(jsonout.path_json(game, plan, prerequisites))
+    else:
+        console.lines(render.plan_lines(console.style, game, plan, prerequisites))
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace, console: Console) -> int:
+    game, _ = _game(args, console)
+    now = time.time()
+    if args.json:
+        console.json(jsonout.stats_json(game, now))
+        return 0
+    console.lines(render.stats_lines(console.style, game, now))
+    if game.catalog.paths:
+        console.print("Learning paths:")
+        for pid in game.catalog.paths:
+            console.lines("  " + line for line in render.path_lines(console.style, game, pid, full=False))
+    return 0
+
+
+def cmd_available(args: argparse.Namespace, console: Console) -> int:
+    game, _ = _game(args, console)
+    if args.json:
+        console.json(jsonout.available_json(game))
+        return 0
+    console.lines(available_lines(console, game))
+    return 0
+
+
+def available_lines(console: Console, game: Game, limit: int | None = None) -> list[str]:
+    combos = list(game.available())
+    if not combos:
+        if game.complete:
+            return ["Nothing left to discover: you have found every reachable concept."]
+        return ["No combination discovers anything new right now."]
+    count = len(combos)
+    lines = [f"{count} combination{'s' if count != 1 else ''} would discover something new:"]
+    shown = combos if limit is None else combos[:limit]
+    for number, inputs in enumerate(shown, 1):
+        lines.append(f"  {number:>3}. {render.combination(game.catalog, inputs)}")
+    if len(shown) < count:
+        lines.append(console.style.dim(f"  ... and {count - len(shown)} more"))
+    return lines
