@@ -135,7 +135,9 @@ def check_packs(
     """
     visible = _visible_packs(ordered)
     owner: dict[str, dict[str, str]] = {"categories": {}, "concepts": {}, "paths": {}}
+    defined_by: dict[str, LoadedPack] = {}
     for lp in ordered:
+        defined_by[lp.pack.id] = lp
         for kind, items in (
             ("categories", lp.pack.categories),
             ("concepts", lp.pack.concepts),
@@ -145,11 +147,13 @@ def check_packs(
                 first = owner[kind].get(item.id)
                 if first is not None:
                     file, key, line = lp.sources.locate(kind, item.id)
+                    first_file, _, first_line = defined_by[first].sources.locate(kind, item.id)
+                    place = f"{first_file}:{first_line}" if first_line else (first_file or "?")
                     problems.append(
                         Problem(
                             "error",
                             "duplicate-id",
-                            f"{kind[:-1]} {item.id!r} is already defined by pack {first!r}",
+                            f"{kind[:-1]} {item.id!r} is already defined by pack {first!r} (at {place})",
                             pack=lp.pack.id,
                             file=file,
                             key=key,
