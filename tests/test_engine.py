@@ -267,7 +267,7 @@ def test_a_save_of_release_0_1_still_loads() -> None:
 
     catalog = craftcore.load_catalog(craftcore_foundations.PACK_DIR, installed=False)
     game = Game.load(FIXTURES / "save-0.1.json", catalog)
-    assert [s.new for s in game.steps][0] == ("neural_networks",) and len(game.steps) == 4
+    assert game.steps[0].new == ("neural_networks",) and len(game.steps) == 4
     assert len(game.attempts) == 2 and game.started == 1764000007.0
 
 
