@@ -293,3 +293,34 @@ def test_plans_and_queries_from_many_threads_agree(elements: craftcore.Catalog) 
     for t in threads:
         t.join()
     assert not errors and results == [expected] * 160
+
+
+# ------------------------------------------------------------------------------------------------ located warnings
+
+
+@pytest.mark.parametrize("cached", [False, True])
+def test_every_warning_carries_file_and_line(
+    tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch, cached: bool
+) -> None:
+    from craftcore.testing import content_problems
+
+    monkeypatch.setenv("CRAFTCORE_CACHE_DIR", str(tmp_path / "cache"))
+    folder = tmp_path / "warned"
+    folder.mkdir()
+    text = (ELEMENTS / "pack.toml").read_text(encoding="utf-8")
+    # a hint for a recipe (never shown), a path out of order, an unlock that never fires
+    text += '\n[[hints]]\ninputs = ["water", "fire"]\ntext = "never shown"\n'
+    text = text.replace('steps = ["steam", "cloud", "rain"]', 'steps = ["cloud", "steam", "rain"]')
+    text += '\n[[unlocks]]\nafter = 99\noutputs = ["rain"]\n'
+    (folder / "pack.toml").write_text(text, encoding="utf-8")
+    if cached:
+        craftcore.load_catalog(folder, installed=False)  # fills the cache; the next load is a hit
+    catalog = craftcore.load_catalog(folder, installed=False)
+    warnings = [*catalog.problems(), *content_problems(catalog)]
+    assert {w.code for w in warnings} >= {"hint-is-recipe", "path-order", "unlock-never", "content"}
+    lines = text.splitlines()
+    for warning in warnings:
+        assert warning.file == str(folder / "pack.toml") and warning.line is not None, warning
+        assert warning.key is not None
+        segment, line = warning.key.rsplit(".", 1)[-1].split("[")[0], lines[warning.line - 1]
+        assert line.startswith(f"{segment} =") or line.startswith("["), (warning, line)

@@ -15,12 +15,13 @@ import json
 import os
 import pathlib
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Final
 
 import cattrs
 
 from craftcore._model import Pack
+from craftcore._packfile import SourceMap
 from craftcore._problems import Problem
 from craftcore._serialize import from_data, to_data
 
@@ -29,7 +30,7 @@ __all__ = ["cache_dir", "cache_key", "read_cached", "write_cached"]
 #: Bump when the envelope below changes (old entries then simply miss). The packs inside follow the model's attrs
 #: fields through :func:`~craftcore._serialize.to_data`, and the key covers craftcore's own code, so a new field or a
 #: changed check can never be served from an entry written before it.
-LAYOUT: Final = 2
+LAYOUT: Final = 3
 
 
 @functools.cache
@@ -71,8 +72,9 @@ def cache_key(
     return digest.hexdigest()
 
 
-def read_cached(key: str) -> tuple[list[Pack], list[Problem]] | None:
-    """The packs (in catalog order) and warnings stored under ``key``, or ``None`` when missing or damaged."""
+def read_cached(key: str) -> tuple[list[Pack], list[Problem], dict[str, SourceMap]] | None:
+    """The packs (in catalog order), warnings and definition places stored under ``key``, or ``None`` when missing
+    or damaged."""
     path = cache_dir() / f"{key}.json"
     try:
         data = json.loads(path.read_bytes())
@@ -80,6 +82,7 @@ def read_cached(key: str) -> tuple[list[Pack], list[Problem]] | None:
             return None
         packs = from_data(data["packs"], list[Pack])
         warnings = from_data(data["warnings"], list[Problem])
+        places = {pid: SourceMap.from_data(where) for pid, where in data["places"].items()}
     except (
         OSError,
         ValueError,
@@ -91,14 +94,20 @@ def read_cached(key: str) -> tuple[list[Pack], list[Problem]] | None:
         cattrs.BaseValidationError,
     ):
         return None
-    return packs, warnings
+    return packs, warnings, places
 
 
-def write_cached(key: str, packs: Sequence[Pack], warnings: Sequence[Problem]) -> None:
+def write_cached(key: str, packs: Sequence[Pack], warnings: Sequence[Problem], places: Mapping[str, SourceMap]) -> None:
     """Store a checked catalog's packs under ``key`` (atomically; failures are ignored: the cache is optional)."""
     from craftcore._atomic import atomic_write
 
-    payload = {"key": key, "layout": LAYOUT, "packs": to_data(list(packs)), "warnings": to_data(list(warnings))}
+    payload = {
+        "key": key,
+        "layout": LAYOUT,
+        "packs": to_data(list(packs)),
+        "warnings": to_data(list(warnings)),
+        "places": {pid: where.to_data() for pid, where in places.items()},
+    }
     with contextlib.suppress(OSError, ValueError):
         folder = cache_dir()
         folder.mkdir(parents=True, exist_ok=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -23,6 +23,7 @@ from craftcore._model import (
     Recipe,
     Unlock,
 )
+from craftcore._packfile import SourceMap
 from craftcore._problems import Problem
 from craftcore._reachability import fixed_point_indexed, needs_index
 
@@ -96,6 +97,8 @@ class Catalog:
     #: Warnings found while loading (errors stop a load).
     warnings: tuple[Problem, ...] = attrs.field(default=(), eq=False)
     _plugins: pluggy.PluginManager | None = attrs.field(default=None, eq=False)
+    #: pack id -> where each of its definitions came from (for messages with file and line)
+    _sources: Mapping[str, SourceMap] = attrs.field(factory=dict, eq=False, repr=False)
     _built: _Index | None = attrs.field(default=None, init=False, eq=False, repr=False)
 
     @property
@@ -133,7 +136,13 @@ class Catalog:
         )
         if any(p.severity == "error" for p in problems):
             raise PackError(sorted(problems, key=lambda p: p.severity != "error"))
-        catalog = cls._merge([lp.pack for lp in ordered], plugins=plugins, warnings=tuple(problems), index=index)
+        catalog = cls._merge(
+            [lp.pack for lp in ordered],
+            plugins=plugins,
+            warnings=tuple(problems),
+            index=index,
+            sources={lp.pack.id: lp.sources for lp in ordered},
+        )
         if reachable is not None:
             index.cache["reachable"] = reachable
         return catalog
@@ -146,6 +155,7 @@ class Catalog:
         plugins: pluggy.PluginManager | None,
         warnings: tuple[Problem, ...],
         index: _Index | None = None,
+        sources: Mapping[str, SourceMap] | None = None,
     ) -> Catalog:
         concepts = {c.id: c for p in ordered for c in p.concepts}
         recipes = tuple(r for p in ordered for r in p.recipes)
@@ -168,9 +178,26 @@ class Catalog:
             game=games[-1] if games else DEFAULT_GAME,
             warnings=warnings,
             plugins=plugins,
+            sources=dict(sources or {}),
         )
         object.__setattr__(catalog, "_built", index)
         return catalog
+
+    def locate(
+        self, item: Concept | Category | LearningPath | Recipe | Hint | Unlock, sub: str = ""
+    ) -> tuple[str | None, str | None, int | None]:
+        """Where a definition (or one of its keys, ``sub``) is written: ``(file, key path, line)``, as far as known.
+
+        Catalogs loaded from files know every place; catalogs built in code know none (``(None, None, None)``).
+        """
+        sources = self._sources.get(item.pack)
+        if sources is None:
+            return None, None, None
+        if isinstance(item, Recipe | Hint | Unlock):
+            kind = {Recipe: "recipes", Hint: "hints", Unlock: "unlocks"}[type(item)]
+            return sources.locate(kind, str(item.index), sub)
+        kind = {Concept: "concepts", Category: "categories", LearningPath: "paths"}[type(item)]
+        return sources.locate(kind, item.id, sub)
 
     # ---------------------------------------------------------------------------------------------------- queries
 

@@ -8,8 +8,24 @@ from craftcore._problems import Problem
 
 if TYPE_CHECKING:
     from craftcore._catalog import Catalog
+    from craftcore._model import Category, Concept, Hint, LearningPath, Recipe, Unlock
 
-__all__ = ["landmarks", "lint"]
+__all__ = ["landmarks", "lint", "located"]
+
+
+def located(
+    catalog: Catalog,
+    item: Concept | Category | LearningPath | Recipe | Hint | Unlock,
+    sub: str,
+    code: str,
+    message: str,
+) -> Problem:
+    """A warning about one definition, with its pack, file, key and line (as far as the catalog knows them)."""
+    file, key, line = catalog.locate(item, sub)
+    return Problem("warning", code, message, pack=item.pack, file=file, key=key, line=line)
+
+
+_located = located
 
 
 def landmarks(catalog: Catalog) -> dict[str, frozenset[str]]:
@@ -48,12 +64,12 @@ def lint(catalog: Catalog) -> list[Problem]:
     for key, hint in catalog.hints.items():
         if catalog.recipes_for(key):
             out.append(
-                Problem(
-                    "warning",
+                _located(
+                    catalog,
+                    hint,
+                    "",
                     "hint-is-recipe",
                     f"hint for {' + '.join(key)} is never shown: that combination is a recipe",
-                    pack=hint.pack,
-                    key="hints",
                 )
             )
     marks = landmarks(catalog)
@@ -62,36 +78,36 @@ def lint(catalog: Catalog) -> list[Problem]:
             later = [s for s in path.steps[i + 1 :] if s in marks.get(step, ()) and s != step]
             if later:
                 out.append(
-                    Problem(
-                        "warning",
+                    _located(
+                        catalog,
+                        path,
+                        "steps",
                         "path-order",
                         f"path {path.id!r}: step {step!r} cannot be obtained "
                         f"before {', '.join(repr(s) for s in later)}, which come later in the path",
-                        pack=path.pack,
-                        key=f"paths.{path.id}.steps",
                     )
                 )
     total = len(catalog.concepts)
     for unlock in catalog.unlocks:
         if unlock.after > total:
             out.append(
-                Problem(
-                    "warning",
+                _located(
+                    catalog,
+                    unlock,
+                    "after",
                     "unlock-never",
                     f"unlock after {unlock.after} discoveries never fires: the catalog has only {total} concepts",
-                    pack=unlock.pack,
-                    key="unlocks",
                 )
             )
     for recipe in catalog.recipes:
         if set(recipe.outputs) <= set(recipe.preconditions):
             out.append(
-                Problem(
-                    "warning",
+                _located(
+                    catalog,
+                    recipe,
+                    "",
                     "useless-recipe",
                     f"recipe {' + '.join(recipe.inputs)} yields nothing its inputs do not already include",
-                    pack=recipe.pack,
-                    key=f"recipes[{recipe.index}]",
                 )
             )
     return out

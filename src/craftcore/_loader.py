@@ -159,7 +159,10 @@ def _load(
         key = cache_key(craftcore.__version__, options, contents)
         hit = read_cached(key)
         if hit is not None:
-            return Catalog._merge(hit[0], plugins=pm, warnings=tuple(hit[1]))
+            packs, warnings, places = hit
+            texts = {f.name: f.text for _, _, _, files in read for f in files}
+            located = {pid: found.with_locators(texts) for pid, found in places.items()}
+            return Catalog._merge(packs, plugins=pm, warnings=tuple(warnings), sources=located)
     loaded: list[LoadedPack] = []
     for source, kind, dist, files in read:
         if not files:
@@ -184,7 +187,12 @@ def _load(
         from craftcore._cache import write_cached
 
         by_id = {lp.pack.id: lp.pack for lp in loaded}
-        write_cached(key, [by_id[info.id] for info in catalog.packs], catalog.warnings)
+        write_cached(
+            key,
+            [by_id[info.id] for info in catalog.packs],
+            catalog.warnings,
+            {lp.pack.id: lp.sources for lp in loaded},
+        )
     return catalog
 
 

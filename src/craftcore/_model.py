@@ -136,6 +136,8 @@ class Hint:
     inputs: tuple[str, ...] = attrs.field(converter=_sorted_tuple)
     text: str = ""
     pack: str = ""
+    #: Position of the hint in its pack's ``[[hints]]`` list (0-based), for messages.
+    index: int = attrs.field(default=0, eq=False)
 
 
 @attrs.frozen
@@ -145,6 +147,8 @@ class Unlock:
     after: int
     outputs: tuple[str, ...]
     pack: str
+    #: Position of the unlock in its pack's ``[[unlocks]]`` list (0-based), for messages.
+    index: int = attrs.field(default=0, eq=False)
 
 
 @attrs.frozen

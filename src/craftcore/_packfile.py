@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import re
 import tomllib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -518,6 +518,33 @@ class SourceMap:
         locator = self.locators.get(file)
         return file, full, locator.line_of(full) if locator else None
 
+    def to_data(self) -> dict[str, Any]:
+        """The places as plain data (for the compiled cache; the locators are rebuilt from the files' text)."""
+        return {
+            "broken": sorted([list(b) for b in self.broken]),
+            "places": [[kind, ident, file, key] for (kind, ident), (file, key) in self.places.items()],
+            "ranges": {kind: [[first, file] for first, file in spans] for kind, spans in self.ranges.items()},
+        }
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> SourceMap:
+        """The inverse of :meth:`to_data` (without locators: see :meth:`with_locators`).
+
+        :raises TypeError, ValueError, KeyError: on data of the wrong shape.
+        """
+        places = {(str(k), str(i)): (str(f), str(key)) for k, i, f, key in data["places"]}
+        ranges = {
+            str(kind): [(int(first), str(file)) for first, file in spans] for kind, spans in data["ranges"].items()
+        }
+        broken = {(str(k), str(i)) for k, i in data["broken"]}
+        return cls(places=places, ranges=ranges, broken=broken)
+
+    def with_locators(self, texts: Mapping[str, str]) -> SourceMap:
+        """This map, with line locators over the given file texts (file name -> text) of the files it names."""
+        files = {f for f, _ in self.places.values()} | {f for spans in self.ranges.values() for _, f in spans}
+        locators = {f: _Locator(texts[f]) for f in files if f in texts}
+        return SourceMap(locators=locators, broken=set(self.broken), places=dict(self.places), ranges=dict(self.ranges))
+
     def _array_place(self, kind: str, index: int) -> tuple[str, str] | None:
         found = None
         for first, file in self.ranges.get(kind, ()):
@@ -618,12 +645,14 @@ class _PackBuilder:
                 problems.append(
                     make("bad-arity", f"a hint names {MIN_INPUTS} to {MAX_INPUTS} inputs", f"hints[{i}].inputs")
                 )
-            self.hints.append(Hint(inputs=tuple(hint.inputs), text=hint.text, pack=pid))
+            self.hints.append(Hint(inputs=tuple(hint.inputs), text=hint.text, pack=pid, index=len(self.hints)))
         self._start_range("unlocks", len(self.unlocks), make)
         for i, unlock in enumerate(doc.unlocks):
             if unlock.after < 1:
                 problems.append(make("bad-value", "after must be at least 1", f"unlocks[{i}].after"))
-            self.unlocks.append(Unlock(after=unlock.after, outputs=tuple(unlock.outputs), pack=pid))
+            self.unlocks.append(
+                Unlock(after=unlock.after, outputs=tuple(unlock.outputs), pack=pid, index=len(self.unlocks))
+            )
 
     def _concept(self, cid: str, con: ConceptTable, make: _ProblemMaker, problems: list[Problem]) -> Concept:
         if not MIN_LEVEL <= con.level <= MAX_LEVEL:

@@ -16,7 +16,9 @@ from collections.abc import Iterable
 
 from craftcore._catalog import Catalog
 from craftcore._game import Game
+from craftcore._lint import located
 from craftcore._loader import Installed, load_catalog
+from craftcore._problems import Problem
 from craftcore._results import CombineResult
 
 __all__ = ["check_pack", "content_problems", "play_everything", "play_to"]
@@ -66,32 +68,42 @@ def play_everything(catalog: Catalog, *, targets: Iterable[str] | None = None) -
     return game
 
 
-def content_problems(catalog: Catalog, packs: Iterable[str] | None = None) -> list[str]:
-    """Content-quality lint for teaching packs: what a reviewer would flag, one line each.
+def content_problems(catalog: Catalog, packs: Iterable[str] | None = None) -> list[Problem]:
+    """Content-quality lint for teaching packs: what a reviewer would flag, as warnings with file, key and line.
 
     Every concept needs a description, properties and at least one resource with a well-formed URL; every recipe a
-    ``why``; every path step must exist. Limited to the given pack ids when ``packs`` is given.
+    ``why``; every path steps. Limited to the given pack ids when ``packs`` is given.
     """
     wanted = set(packs) if packs is not None else {p.id for p in catalog.packs}
-    out: list[str] = []
+    out: list[Problem] = []
     for c in catalog.concepts.values():
         if c.pack not in wanted:
             continue
         if len(c.description.strip()) < 20:
-            out.append(f"{c.pack}: concept {c.id!r} has no real description")
+            out.append(located(catalog, c, "description", "content", f"concept {c.id!r} has no real description"))
         if not c.properties:
-            out.append(f"{c.pack}: concept {c.id!r} has no properties")
+            out.append(located(catalog, c, "", "content", f"concept {c.id!r} has no properties"))
         if not c.resources:
-            out.append(f"{c.pack}: concept {c.id!r} has no resources")
-        for r in c.resources:
+            out.append(located(catalog, c, "", "content", f"concept {c.id!r} has no resources"))
+        for i, r in enumerate(c.resources):
             if not _URL.match(r.url):
-                out.append(f"{c.pack}: concept {c.id!r} resource {r.title!r} has a malformed URL {r.url!r}")
+                out.append(
+                    located(
+                        catalog,
+                        c,
+                        f"resources[{i}].url",
+                        "content",
+                        f"concept {c.id!r} resource {r.title!r} has a malformed URL {r.url!r}",
+                    )
+                )
             if not r.title.strip():
-                out.append(f"{c.pack}: concept {c.id!r} has a resource without a title")
+                message = f"concept {c.id!r} has a resource without a title"
+                out.append(located(catalog, c, f"resources[{i}].title", "content", message))
     for recipe in catalog.recipes:
         if recipe.pack in wanted and not (recipe.why and recipe.why.strip()):
-            out.append(f"{recipe.pack}: recipe {' + '.join(recipe.inputs)} has no why")
+            message = f"recipe {' + '.join(recipe.inputs)} has no why"
+            out.append(located(catalog, recipe, "", "content", message))
     for p in catalog.paths.values():
         if p.pack in wanted and not p.steps:
-            out.append(f"{p.pack}: path {p.id!r} has no steps")
+            out.append(located(catalog, p, "steps", "content", f"path {p.id!r} has no steps"))
     return out

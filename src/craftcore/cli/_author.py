@@ -47,10 +47,7 @@ def cmd_check(args: argparse.Namespace, console: Console) -> int:
         if args.content:
             from craftcore.testing import content_problems
 
-            problems += [
-                Problem("warning", "content", line.partition(": ")[2], pack=line.partition(": ")[0])
-                for line in content_problems(catalog, packs=checked)
-            ]
+            problems += content_problems(catalog, packs=checked)
     errors = [p for p in problems if p.severity == "error"]
     warnings = [p for p in problems if p.severity != "error"]
     failed = bool(errors) or (args.strict and bool(warnings))
