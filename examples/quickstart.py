@@ -8,7 +8,7 @@ from pathlib import Path
 
 import craftcore
 
-catalog = craftcore.load_catalog()  # the built-in pack and every installed pack
+catalog = craftcore.load_catalog()  # every installed pack (here: the LLM game's five)
 game = craftcore.Game(catalog)
 
 result = game.combine("linear_algebra", "calculus", "probability")
