@@ -196,8 +196,9 @@ def test_parse_combination_forms(elements: craftcore.Catalog) -> None:
     assert game.parse_combination("stone, cold + fire") == ("stone", "fire")
     with pytest.raises(craftcore.InvalidCombination, match="at most 4"):
         game.parse_combination("water + fire + earth + air + water")
-    with pytest.raises(craftcore.InvalidCombination):
-        game.parse_combination("   ")
+    for nothing in ("   ", ",", " + , +"):
+        with pytest.raises(craftcore.InvalidCombination):
+            game.parse_combination(nothing)
 
 
 @given(st.text(max_size=300))

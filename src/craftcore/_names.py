@@ -151,6 +151,8 @@ def parse_combination(catalog: Catalog, text: str, *, among: Collection[str] | N
             parts.extend(p for p in _COMMA.split(chunk) if p.strip())
         else:
             parts.append(chunk)
+    if not parts:
+        raise InvalidCombination(0, f"a combination takes {MIN_INPUTS} to {MAX_INPUTS} concepts, got none")
     if len(parts) > MAX_INPUTS:
         raise InvalidCombination(len(parts), f"a combination takes at most {MAX_INPUTS} concepts, got {len(parts)}")
     if len(parts) > 1 or "+" in line or "," in line:
