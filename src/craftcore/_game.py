@@ -18,6 +18,7 @@ from craftcore._errors import (
     NotDiscovered,
     NothingToUndo,
     PluginError,
+    ReviewError,
     UnknownConcept,
 )
 from craftcore._feedback import failure_hint
@@ -40,7 +41,6 @@ from craftcore._review import (
     Review,
     ReviewBook,
     ReviewCard,
-    ReviewError,
     ReviewResult,
     build_card,
     card_ids,

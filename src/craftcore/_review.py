@@ -42,7 +42,7 @@ from typing import TYPE_CHECKING, Final, Literal
 import attrs
 import fsrs
 
-from craftcore._errors import CraftError, UnknownConcept
+from craftcore._errors import ReviewError, UnknownConcept
 from craftcore._model import Resource
 
 if TYPE_CHECKING:
@@ -60,7 +60,6 @@ __all__ = [
     "Review",
     "ReviewBook",
     "ReviewCard",
-    "ReviewError",
     "ReviewResult",
     "build_card",
     "card_ids",
@@ -89,19 +88,6 @@ MAX_OPTIONS: Final = 4
 MAX_TIME: Final = 253_402_300_799.0
 
 _SCHEDULER: Final = fsrs.Scheduler(desired_retention=RETENTION, enable_fuzzing=False)
-
-
-class ReviewError(CraftError, ValueError):
-    """A review that cannot be made: a card this game does not have (yet), or a time before the last review.
-
-    .. versionadded:: 0.3
-
-    :ivar card: the card id concerned.
-    """
-
-    def __init__(self, card: str, message: str) -> None:
-        self.card = card
-        super().__init__(message)
 
 
 @attrs.frozen
