@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
+
 import craftcore
 
-TEXT = '''
+TEXT = """
 [pack]
 id = "kitchen"
 name = "Kitchen"
@@ -112,8 +114,36 @@ outputs = ["toast"]
 name = "Baking"
 description = "From flour to toast."
 steps = ["dough", "bread", "toast"]
-'''
+"""
 
 
+@functools.cache
 def catalog() -> craftcore.Catalog:
     return craftcore.load_catalog(craftcore.PackSource.from_text("kitchen.toml", TEXT), installed=False, cache=False)
+
+
+#: 2023-11-14 22:13:20 UTC: a fixed moment to start the fake clocks of these tests at.
+T0 = 1_700_000_000.0
+DAY = 86_400.0
+
+
+class FakeClock:
+    """A clock that moves only when told to."""
+
+    def __init__(self, now: float = T0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> float:
+        self.now += seconds
+        return self.now
+
+
+def right_answer(card: craftcore.ReviewCard) -> list[str] | str:
+    return list(card.answers) if card.pick_all else card.answers[0]
+
+
+def wrong_answer(card: craftcore.ReviewCard) -> str:
+    return next((o for o in card.options if o not in card.answers), "no such thing")
