@@ -181,7 +181,7 @@ def test_verify_refuses_other_packs_content_starts_and_impossible_routes() -> No
         installed=False,
         cache=False,
     )
-    with pytest.raises(RouteCodeError, match="1.1.0 is loaded") as info:
+    with pytest.raises(RouteCodeError, match=r"1\.1\.0 is loaded") as info:
         verify_route(code, newer)
     assert info.value.reason == "packs"
     changed = craftcore.load_catalog(
