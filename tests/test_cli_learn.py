@@ -129,3 +129,14 @@ def test_daily_makes_a_game_of_its_own_and_reports_the_result(tmp_path: pathlib.
     assert craftcore.verify_route(code, catalog()).route.date == "2026-12-02"
     status, _, err = run("daily", "--date", "yesterday", *FOUNDATIONS)
     assert status == 2 and "not a date" in err
+
+
+def test_path_counts_as_help_and_stats_show_guided_discoveries_and_mastery(save: str) -> None:
+    assert run("path", "backpropagation", "--save", save, *FOUNDATIONS)[0] == 0
+    assert run("combine", "calculus", "neural networks", "--save", save, *FOUNDATIONS)[0] == 0
+    status, data = run_json("stats", "--save", save, *FOUNDATIONS)
+    assert status == 0
+    assert data["learning"]["help"] == {"unaided": 1, "guided": 1, "hints": 0, "plans": 1, "undos": 0}
+    assert data["learning"]["mastery"]["categories"]["mathematics"]["discovered"] == 3
+    status, out, _ = run("stats", "--save", save, *FOUNDATIONS)
+    assert "Discoveries: 1 unaided, 1 guided (0 hints, 1 plans, 0 undos); 0 reviews" in out
