@@ -140,3 +140,11 @@ def test_path_counts_as_help_and_stats_show_guided_discoveries_and_mastery(save:
     assert data["learning"]["mastery"]["categories"]["mathematics"]["discovered"] == 3
     status, out, _ = run("stats", "--save", save, *FOUNDATIONS)
     assert "Discoveries: 1 unaided, 1 guided (0 hints, 1 plans, 0 undos); 0 reviews" in out
+
+
+def test_the_play_menu_has_review_and_challenge(save: str) -> None:
+    status, out, _ = run("play", "--save", save, *FOUNDATIONS, stdin="r\n1\n\nc\n0\n")
+    assert status == 0
+    assert "Review what you discovered" in out and "Today's challenge" in out
+    assert "Reviewed 1 card" in out and "Daily challenge" in out and "par " in out
+    assert len(craftcore.Game.load(save, catalog()).reviews) == 1

@@ -7,6 +7,7 @@ import argparse
 import datetime
 import pathlib
 import time
+from collections.abc import Callable
 from typing import Any
 
 import craftcore
@@ -161,6 +162,25 @@ def cmd_review(args: argparse.Namespace, console: Console) -> int:
 
 
 def _quiz(console: Console, game: Game, queue: tuple[ReviewCard, ...], save: str | None) -> int:
+    def saved() -> bool:
+        if save is None:
+            return False
+        game.save(save)
+        return True
+
+    play_review(console, game, saved, queue)
+    return 0
+
+
+def play_review(
+    console: Console, game: Game, saved: Callable[[], bool], queue: tuple[ReviewCard, ...] | None = None
+) -> None:
+    """Ask the due cards one by one until an empty answer (the play menu's review, and ``review --quiz``)."""
+    if queue is None:
+        queue = game.review_queue(time.time(), limit=10)
+    if not queue:
+        console.print("Nothing to review right now: discover something, or come back later.")
+        return
     right = 0
     asked = 0
     for card in queue:
@@ -175,12 +195,23 @@ def _quiz(console: Console, game: Game, queue: tuple[ReviewCard, ...], save: str
         result = game.answer(card, _split(card, text), now)
         asked += 1
         right += result.correct
-        if save is not None:
-            game.save(save)
+        saved()
         console.lines(_result_lines(console, game, result, now))
         console.print()
     console.print(f"Reviewed {asked} card{'s' if asked != 1 else ''}, {right} right.")
-    return 0
+
+
+def play_challenge(console: Console, game: Game, *, budget: float = 2.0) -> None:
+    """Today's challenge, and this game's result on it (the play menu's challenge)."""
+    challenge = craftcore.daily_challenge(game.catalog, _date(None), budget=budget)
+    name = render.name(game.catalog, challenge.target)
+    console.print(console.style.bold(f"Daily challenge {challenge.date}: discover {name}") + f" (par {challenge.par})")
+    result = craftcore.challenge_result(game, challenge)
+    if result.code is None:
+        console.print(f"Play it in a game of its own: craftcore daily --save daily-{challenge.date}.json")
+    else:
+        console.print(console.style.good(f"This game: {result.summary}"))
+        console.print(f"Share it: {result.code}")
 
 
 def learning_json(game: Game, now: float) -> dict[str, Any]:
