@@ -167,10 +167,20 @@ def card_ids(catalog: Catalog, discovery: Discovery) -> tuple[str, ...]:
         if len(recipe.inputs) >= 2:
             ids.append(f"recipe:{cid}")
         ids.append(f"prerequisite:{cid}")
-    concept = catalog.concepts[cid]
-    if concept.resources:
-        ids.extend(f"fact:{cid}:{key}" for key in concept.properties if _fact_options(catalog, cid, key))
+    ids.extend(_fact_ids(catalog, cid))
     return tuple(ids)
+
+
+def _fact_ids(catalog: Catalog, cid: str) -> tuple[str, ...]:
+    """The fact cards of a concept: they depend on the catalog only, so they are worked out once per catalog."""
+    cache: dict[str, tuple[str, ...]] = catalog._index.cache.setdefault("review_facts", {})
+    ids = cache.get(cid)
+    if ids is None:
+        concept = catalog.concepts[cid]
+        ids = cache[cid] = tuple(
+            f"fact:{cid}:{key}" for key in concept.properties if concept.resources and _fact_options(catalog, cid, key)
+        )
+    return ids
 
 
 def _value(value: object) -> str:
@@ -181,6 +191,14 @@ def _value(value: object) -> str:
 
 def _fact_options(catalog: Catalog, cid: str, key: str) -> tuple[str, ...]:
     """The right value and up to three distractors: the same property of sibling concepts, else of any concept."""
+    cache: dict[tuple[str, str], tuple[str, ...]] = catalog._index.cache.setdefault("review_fact_options", {})
+    found = cache.get((cid, key))
+    if found is None:
+        found = cache[cid, key] = _work_out_fact_options(catalog, cid, key)
+    return found
+
+
+def _work_out_fact_options(catalog: Catalog, cid: str, key: str) -> tuple[str, ...]:
     concept = catalog.concepts[cid]
     if key not in concept.properties:
         return ()
@@ -204,8 +222,13 @@ def _distractors(
 ) -> list[str]:
     category = catalog.concepts[concept].category
     pool = [c for c in discovered if c != concept and c not in exclude]
-    pool.sort(key=lambda c: (catalog.concepts[c].category != category, _rank(card_id, c)))
-    return pool[:count]
+    near = [c for c in pool if catalog.concepts[c].category == category]
+    near.sort(key=lambda c: _rank(card_id, c))
+    if len(near) >= count:
+        return near[:count]
+    far = [c for c in pool if catalog.concepts[c].category != category]
+    far.sort(key=lambda c: _rank(card_id, c))
+    return [*near, *far][:count]
 
 
 def _completions(catalog: Catalog, discovered: Collection[str], target: str, shown: tuple[str, ...]) -> set[str]:
