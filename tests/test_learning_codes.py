@@ -174,6 +174,22 @@ def test_verify_replays_a_code_offline_with_the_optimum_and_par() -> None:
         route_code(Game(catalog()), ["bun"])
 
 
+def test_verifying_is_not_playing_plugins_hear_nothing() -> None:
+    heard: list[str] = []
+
+    class Listener:
+        @craftcore.hookimpl
+        def craftcore_concept_discovered(self, game: Game, concept: craftcore.Concept, discovery: object) -> None:
+            heard.append(concept.id)
+
+    _, code = kitchen_code()
+    listening = craftcore.load_catalog(
+        craftcore.PackSource.from_text("kitchen.toml", TEXT), installed=False, cache=False, plugins=[Listener()]
+    )
+    assert verify_route(code, listening).discovered == ("dough", "bread", "steam", "toast")
+    assert heard == []
+
+
 def test_verify_refuses_other_packs_content_starts_and_impossible_routes() -> None:
     _, code = kitchen_code()
     newer = craftcore.load_catalog(

@@ -92,6 +92,16 @@ def test_answers_by_number_name_or_id() -> None:
     assert not result.correct and result.given == ("heat", "nonsense")
 
 
+def test_odd_answers_are_simply_wrong() -> None:
+    game, clock = kitchen_game(*BREAD)
+    for odd in ["²", "9" * 5000, "0", "-1", "", " ", "dough" * 1000, 10**100, ["dough", "dough", "heat"]]:
+        assert not game.copy().answer("recipe:bread", odd, clock()).correct
+    assert game.copy().answer("recipe:bread", [" dough ", "Dough"], clock()).correct  # one answer, said twice
+    with pytest.raises(ValueError, match="limit"):
+        game.review_queue(clock(), limit=-1)
+    assert game.review_queue(clock(), limit=0) == ()
+
+
 def test_hostile_reviews_are_refused_precisely() -> None:
     game, clock = kitchen_game(*BREAD)
     for bad in ["recipe:toast", "fact:water:colour", "recipe:water", "nonsense", "", "prerequisite:"]:

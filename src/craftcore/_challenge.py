@@ -55,8 +55,13 @@ class RouteCheck:
     #: planner could not prove it in its budget).
     optimum: int | None
     par: int | None
-    #: Everything the steps discovered, in order.
-    discovered: tuple[str, ...]
+    #: What each step discovered.
+    discoveries: tuple[tuple[str, ...], ...]
+
+    @property
+    def discovered(self) -> tuple[str, ...]:
+        """Everything the steps discovered, in order."""
+        return tuple(c for new in self.discoveries for c in new)
 
 
 @attrs.frozen
@@ -136,7 +141,7 @@ def verify_route(code: str, catalog: Catalog, *, budget: float = 2.0) -> RouteCh
     :raises RouteCodeError: the code is damaged or forged (see :func:`decode_route`), was made with other packs or
         content (``packs``), another start (``start``), or its steps do not reach its targets (``replay``).
     """
-    from craftcore._game import Game
+    from craftcore._game import Game, _Relay
 
     route = decode_route(code)
     loaded = {p.id: p.version for p in catalog.packs}
@@ -150,7 +155,8 @@ def verify_route(code: str, catalog: Catalog, *, budget: float = 2.0) -> RouteCh
     if route.start != catalog.starts:
         raise RouteCodeError("start", "the route starts from other concepts than these packs")
     game = Game(catalog, clock=lambda: 0.0)
-    found: list[str] = []
+    game._hook = _Relay()  # a verification is not play: plugins hear nothing
+    found: list[tuple[str, ...]] = []
     for number, inputs in enumerate(route.steps, 1):
         try:
             result = game.combine(*inputs)
@@ -158,7 +164,7 @@ def verify_route(code: str, catalog: Catalog, *, budget: float = 2.0) -> RouteCh
             raise RouteCodeError("replay", f"step {number}: {exc}") from None
         if not result.new:
             raise RouteCodeError("replay", f"step {number}: {' + '.join(inputs)} discovers nothing new")
-        found.extend(result.new)
+        found.append(result.new)
     missing = [t for t in route.targets if t not in game.discovered]
     if missing:
         raise RouteCodeError("replay", f"the steps do not reach {', '.join(map(repr, missing))}")

@@ -732,6 +732,8 @@ class Game:
         """The cards to review at ``now`` (default: the game's clock): reviewed cards that are due, earliest first,
         then the cards never reviewed, in discovery order.
         """
+        if limit is not None and limit < 0:
+            raise ValueError(f"limit must be 0 or more, got {limit}")
         now = self._clock() if now is None else now
         book = self._state.book
         due: list[tuple[float, str]] = []

@@ -305,7 +305,7 @@ def build_card(catalog: Catalog, discovered: Mapping[str, Discovery], card_id: s
 
 def _understand(catalog: Catalog, discovered: Collection[str], card: ReviewCard, text: str | int) -> str:
     """One answer part as an option: its number (from 1), an option itself, or (concept cards) a concept name."""
-    if isinstance(text, int) or (isinstance(text, str) and text.strip().isdigit()):
+    if isinstance(text, int) or (text.strip().isascii() and text.strip().isdigit() and len(text.strip()) <= 6):
         number = int(text)
         if 1 <= number <= len(card.options):
             return card.options[number - 1]
