@@ -56,3 +56,19 @@ def test_undo_keeps_the_help_given_before_the_step_it_takes_back() -> None:
     assert [(h.kind, h.after_step) for h in game.help] == [("hint", 0), ("undo", 0)]
     game.combine("flour", "water")  # redone after the hint: still guided
     assert game.help_stats().guided == 1
+
+
+def test_a_copy_carries_the_review_and_help_logs_and_is_independent() -> None:
+    clock = FakeClock()
+    game = Game(catalog(), clock=clock)
+    game.suggest()
+    game.combine("flour", "water")
+    game.answer("recipe:dough", "water", clock())
+    copy = game.copy()
+    assert copy.reviews == game.reviews and copy.help == game.help
+    assert copy._state.book.snapshot() == game._state.book.snapshot()
+    copy.answer("prerequisite:dough", ["flour", "water"], clock())
+    copy.suggest(toward="bread")
+    copy.undo()
+    assert len(game.reviews) == 1 and len(game.help) == 1 and game.steps
+    assert "prerequisite:dough" not in game._state.book.cards
