@@ -57,6 +57,27 @@ PUBLIC_NAMES = [
     "score_for_level",
     "to_data",
 ]
+#: Learning: review, mastery, counted help and challenges (issue 13).
+PUBLIC_NAMES += [
+    "ChallengeResult",
+    "DailyChallenge",
+    "Help",
+    "HelpStats",
+    "MasteryCount",
+    "MasteryProgress",
+    "Review",
+    "ReviewCard",
+    "ReviewError",
+    "ReviewResult",
+    "Route",
+    "RouteCheck",
+    "RouteCodeError",
+    "challenge_result",
+    "daily_challenge",
+    "decode_route",
+    "route_code",
+    "verify_route",
+]
 
 #: Modules whose names are public: everything else in the package starts with an underscore.
 PUBLIC_MODULES = {

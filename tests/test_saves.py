@@ -10,6 +10,7 @@ import pytest
 
 import craftcore
 from craftcore import Game, SaveError
+from craftcore._saves import FORMAT_VERSION
 
 START = ("linear_algebra", "calculus", "probability")
 
@@ -38,7 +39,7 @@ def test_save_then_load_gives_an_equal_game(played, tmp_path, suffix) -> None:
 
 def test_dict_round_trip_and_recorded_packs(played) -> None:
     data = played.to_dict()
-    assert data["format_version"] == 1
+    assert data["format_version"] == FORMAT_VERSION == 2
     assert data["packs"] == [{"id": "foundations", "version": played.catalog.packs[0].version}]
     assert Game.from_dict(json.loads(json.dumps(data)), played.catalog) == played
 

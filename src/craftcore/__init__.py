@@ -49,6 +49,18 @@ from __future__ import annotations
 from typing import Any
 
 from craftcore._catalog import Catalog
+
+# Learning: review, mastery, counted help and challenges (issue 13).
+from craftcore._challenge import (
+    ChallengeResult,
+    DailyChallenge,
+    RouteCheck,
+    challenge_result,
+    daily_challenge,
+    route_code,
+    verify_route,
+)
+from craftcore._codes import Route, decode_route
 from craftcore._errors import (
     CraftError,
     InvalidCombination,
@@ -56,13 +68,17 @@ from craftcore._errors import (
     NothingToUndo,
     PackError,
     PluginError,
+    ReviewError,
+    RouteCodeError,
     SaveError,
     UnknownConcept,
     UnknownPath,
     Unreachable,
 )
 from craftcore._game import AvailableView, DiscoveredView, Game
+from craftcore._help import Help, HelpStats
 from craftcore._loader import load_catalog
+from craftcore._mastery import MasteryCount, MasteryProgress
 from craftcore._model import Category, Concept, GameInfo, Hint, LearningPath, Pack, PackInfo, Recipe, Resource, Unlock
 from craftcore._plugins import PluginManager, make_plugin_manager
 from craftcore._problems import Problem
@@ -77,6 +93,7 @@ from craftcore._results import (
     Step,
     Suggestion,
 )
+from craftcore._review import Review, ReviewCard, ReviewResult
 from craftcore._rules import LEVELS, MAX_INPUTS, MIN_INPUTS, level_for_score, score_for_level
 from craftcore._serialize import to_data
 from craftcore._sources import PackSource
@@ -129,6 +146,26 @@ __all__ = [
     "make_plugin_manager",
     "score_for_level",
     "to_data",
+]
+__all__ += [
+    "ChallengeResult",
+    "DailyChallenge",
+    "Help",
+    "HelpStats",
+    "MasteryCount",
+    "MasteryProgress",
+    "Review",
+    "ReviewCard",
+    "ReviewError",
+    "ReviewResult",
+    "Route",
+    "RouteCheck",
+    "RouteCodeError",
+    "challenge_result",
+    "daily_challenge",
+    "decode_route",
+    "route_code",
+    "verify_route",
 ]
 
 

@@ -15,6 +15,8 @@ __all__ = [
     "NothingToUndo",
     "PackError",
     "PluginError",
+    "ReviewError",
+    "RouteCodeError",
     "SaveError",
     "UnknownConcept",
     "UnknownPath",
@@ -167,3 +169,30 @@ class SaveError(CraftError, ValueError):
         parts = [p for p in (source, where) if p]
         prefix = ": ".join(parts)
         super().__init__(f"{prefix}: {message}" if prefix else message)
+
+
+class ReviewError(CraftError, ValueError):
+    """A review that cannot be made: a card this game does not have (yet), or a time before the last review.
+
+    .. versionadded:: 0.3
+
+    :ivar card: the card id concerned.
+    """
+
+    def __init__(self, card: str, message: str) -> None:
+        self.card = card
+        super().__init__(message)
+
+
+class RouteCodeError(CraftError, ValueError):
+    """A route code that is not one, is damaged or forged, or does not fit the loaded packs.
+
+    .. versionadded:: 0.3
+
+    :ivar reason: which check failed: ``format``, ``version``, ``too-long``, ``encoding``, ``checksum``,
+        ``truncated``, ``too-large``, ``data`` (decoding), or ``packs``, ``start``, ``replay`` (verifying).
+    """
+
+    def __init__(self, reason: str, message: str) -> None:
+        self.reason = reason
+        super().__init__(message)

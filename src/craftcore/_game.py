@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from types import MappingProxyType
-from typing import Any, Final, Literal
+from typing import Any, Final, Literal, TypeVar
 
 import attrs
 import pluggy
@@ -18,9 +18,12 @@ from craftcore._errors import (
     NotDiscovered,
     NothingToUndo,
     PluginError,
+    ReviewError,
     UnknownConcept,
 )
 from craftcore._feedback import failure_hint
+from craftcore._help import Help, HelpStats, help_stats
+from craftcore._mastery import MasteryProgress, mastery_progress
 from craftcore._model import Concept, Recipe
 from craftcore._problems import Problem
 from craftcore._results import (
@@ -33,9 +36,23 @@ from craftcore._results import (
     Step,
     Suggestion,
 )
+from craftcore._review import (
+    Mastery,
+    Review,
+    ReviewBook,
+    ReviewCard,
+    ReviewResult,
+    build_card,
+    card_ids,
+    concept_mastery,
+    grade,
+    is_right,
+)
 from craftcore._rules import LEVELS, MAX_INPUTS, MIN_INPUTS, default_points, level_for_score, relevel, score_for_level
 
 __all__ = ["MAX_ATTEMPTS", "AvailableView", "DiscoveredView", "Game"]
+
+_T = TypeVar("_T")
 
 #: Failed combinations a game remembers by default.
 MAX_ATTEMPTS: Final = 1000
@@ -62,6 +79,10 @@ class _State:
     level: int
     per_level: dict[int, int]
     next_unlock: int
+    #: the review log and the card states folded from it
+    book: ReviewBook = attrs.Factory(ReviewBook)
+    #: every hint, plan and undo given, oldest first
+    help: list[Help] = attrs.Factory(list)
 
     @classmethod
     def empty(cls, catalog: Catalog) -> _State:
@@ -81,6 +102,8 @@ class _State:
             self.level,
             dict(self.per_level),
             self.next_unlock,
+            self.book.copy(),
+            list(self.help),
         )
 
 
@@ -202,17 +225,20 @@ class Game:
         clock: Callable[[], float] = time.time,
         plugins: Iterable[object] = (),
         max_attempts: int = MAX_ATTEMPTS,
+        reviews: Iterable[Review] = (),
+        help: Iterable[Help] = (),
     ) -> Game:
         """The game that a log describes, rebuilt by replaying every step through the rules.
 
-        Events are not sent for the replayed steps. Only the newest ``max_attempts`` attempts are kept.
+        Events are not sent for the replayed steps. Only the newest ``max_attempts`` attempts are kept. Reviews are
+        replayed in order after the step they followed, and graded again (their ``correct`` is recomputed).
 
         :param started: when the game began (the start concepts' discovery time).
-        :raises CraftError: a step that the rules do not allow (its ``step`` attribute names it), or an attempt made
-            with concepts not discovered by then.
+        :raises CraftError: a step that the rules do not allow (its ``step`` attribute names it), an attempt made
+            with concepts not discovered by then, or a review of a card the game did not have then (``review``).
         """
         game = cls(catalog, clock=lambda: started, plugins=plugins, max_attempts=max_attempts)
-        game._replay(steps, attempts)
+        game._replay(steps, attempts, reviews, help)
         game._clock = clock
         return game
 
@@ -394,10 +420,19 @@ class Game:
             raise NothingToUndo("nothing to undo: no combination has discovered anything yet")
         last = state.steps[-1]
         attempts = [a for a in state.attempts if a.after_step < last.number]
-        self._replay(state.steps[:-1], attempts)
+        reviews = [r for r in state.book.log if r.after_step < last.number]
+        helps = [h for h in state.help if h.after_step < last.number]
+        helps.append(Help("undo", self._clock(), last.number - 1, (last.inputs,)))
+        self._replay(state.steps[:-1], attempts, reviews, helps)
         return last
 
-    def _replay(self, steps: Iterable[Step], attempts: Iterable[Attempt]) -> None:
+    def _replay(
+        self,
+        steps: Iterable[Step],
+        attempts: Iterable[Attempt],
+        reviews: Iterable[Review] = (),
+        helps: Iterable[Help] = (),
+    ) -> None:
         """Rebuild the state from a log, swapping it in only when every step replayed (events are not sent again).
 
         :raises CraftError: a step or attempt the rules do not allow (the game is unchanged).
@@ -406,9 +441,12 @@ class Game:
         quiet = _Relay()
         quiet.points = hook.points  # scoring still applies; events are not sent again
         self._hook = quiet
+        pending = list(reviews)
+        done = 0
         try:
             self._fresh_state()
             for step in steps:
+                done = self._replay_reviews(pending, done, len(self._state.steps))
                 self._clock = _fixed(step.time)
                 try:
                     result = self.combine(*step.inputs)
@@ -418,7 +456,15 @@ class Game:
                     raise _ReplayError(
                         step, f"{' + '.join(step.inputs)} discovers {list(result.new)}, not {list(step.new)}"
                     )
+            done = self._replay_reviews(pending, done, len(self._state.steps))
+            if done < len(pending):
+                raise _ReplayError(
+                    None,
+                    f"review {done}: made after step {pending[done].after_step}, which is not in the log",
+                    review=done,
+                )
             state = self._state
+            state.help = list(helps)
             kept = list(attempts)
             for i, attempt in enumerate(kept):
                 late = [
@@ -438,6 +484,24 @@ class Game:
             raise
         finally:
             self._clock, self._hook = clock, hook
+
+    def _replay_reviews(self, pending: list[Review], done: int, after_step: int) -> int:
+        """Replay the logged reviews made after ``after_step`` steps (grading them again); returns how many are done."""
+        state = self._state
+        while done < len(pending) and pending[done].after_step <= after_step:
+            review = pending[done]
+            if review.after_step != after_step:
+                raise _ReplayError(None, f"review {done}: out of order (after step {review.after_step})", review=done)
+            card = build_card(self.catalog, state.discovered, review.card)
+            if card is None:
+                raise _ReplayError(None, f"review {done}: no card {review.card!r} at this point", review=done)
+            correct = is_right(card, review.answer)
+            try:
+                state.book.record(self.catalog, state.discovered, attrs.evolve(review, correct=correct))
+            except ReviewError as exc:
+                raise _ReplayError(None, f"review {done}: {exc}", review=done) from None
+            done += 1
+        return done
 
     def copy(self) -> Game:
         """An independent copy of the game (same catalog, clock and plugins)."""
@@ -463,12 +527,13 @@ class Game:
 
         return parse_combination(self.catalog, text, among=self._state.discovered)
 
-    def suggest(self, *, toward: str | None = None, budget: float = 1.0) -> Suggestion | None:
+    def suggest(self, *, toward: str | None = None, budget: float = 1.0, record: bool = True) -> Suggestion | None:
         """A next move for a player who asks for help: a combination that discovers something now.
 
         With ``toward`` (a concept id, or a learning path id: its next undiscovered step), the first step of the
         optimal plan toward it; otherwise the available combination whose easiest result is the lowest star level,
-        preferring what was discovered last. Records nothing.
+        preferring what was discovered last. Unless ``record`` is false, the hint is counted in :attr:`help` (the
+        same hint twice in a row counts once).
 
         :returns: the suggestion, or ``None`` when nothing new can be discovered.
         :raises UnknownConcept: ``toward`` is neither a concept nor a path.
@@ -484,11 +549,12 @@ class Game:
             catalog.concept(target)
             if target not in state.discovered:
                 try:
-                    plan = self.plan(target, budget=budget)
+                    plan = self.plan(target, budget=budget, record=False)
                 except CraftError:
                     plan = None
                 if plan is not None and plan.steps and tuple(plan.steps[0].inputs) in state.open:
-                    return Suggestion(tuple(plan.steps[0].inputs), target, "the first step of the shortest route")
+                    found = Suggestion(tuple(plan.steps[0].inputs), target, "the first step of the shortest route")
+                    return self._helped("hint", (found.inputs,), target, found, record)
         discovered = state.discovered
 
         def rank(inputs: tuple[str, ...]) -> tuple[int, int, tuple[str, ...]]:
@@ -498,7 +564,24 @@ class Game:
             recent = max(discovered[c].step for c in inputs)
             return (min(levels, default=9), -recent, inputs)
 
-        return Suggestion(min(state.open, key=rank), None, "something new can be found this way")
+        found = Suggestion(min(state.open, key=rank), None, "something new can be found this way")
+        return self._helped("hint", (found.inputs,), None, found, record)
+
+    def _helped(
+        self,
+        kind: Literal["hint", "plan"],
+        inputs: tuple[tuple[str, ...], ...],
+        target: str | None,
+        given: _T,
+        record: bool,
+    ) -> _T:
+        """Count a piece of help (unless it repeats the last one) and hand it on."""
+        if record:
+            state = self._state
+            entry = Help(kind, self._clock(), len(state.steps), inputs, target)
+            if not state.help or attrs.evolve(state.help[-1], time=entry.time) != entry:
+                state.help.append(entry)
+        return given
 
     # ------------------------------------------------------------------------------------------------- queries
 
@@ -588,8 +671,11 @@ class Game:
         nxt = next((s for s in path.steps if s not in discovered), None)
         return PathProgress(path, done, nxt)
 
-    def plan(self, target: str, *, budget: float = 1.0) -> Plan:
+    def plan(self, target: str, *, budget: float = 1.0, record: bool = True) -> Plan:
         """The fewest combine actions that obtain ``target`` from the current state, in an executable order.
+
+        Unless ``record`` is false, a plan with steps is counted in :attr:`help` (the discoveries it names then
+        count as guided).
 
         :param budget: seconds of search; when it runs out the best plan found is returned with
             ``optimal=False`` and its proven ``lower_bound``.
@@ -599,7 +685,10 @@ class Game:
         from craftcore._planning import plan_for
 
         self.catalog.concept(target)
-        return plan_for(self.catalog, self._state.discovered, target, budget=budget)
+        found = plan_for(self.catalog, self._state.discovered, target, budget=budget)
+        if not found.steps:
+            return found
+        return self._helped("plan", tuple(tuple(s.inputs) for s in found.steps), target, found, record)
 
     def prerequisites(self, target: str, *, budget: float = 1.0) -> Prerequisites:
         """Everything ``target`` depends on along its optimal plan from the start set, in layers."""
@@ -607,6 +696,93 @@ class Game:
 
         self.catalog.concept(target)
         return prerequisites(self.catalog, target, budget=budget)
+
+    # ------------------------------------------------------------------------------------------------- learning
+
+    @property
+    def reviews(self) -> tuple[Review, ...]:
+        """The review log: every card answered, oldest first."""
+        return tuple(self._state.book.log)
+
+    @property
+    def help(self) -> tuple[Help, ...]:
+        """Every hint (:meth:`suggest`), plan (:meth:`plan`) and undo given, oldest first."""
+        return tuple(self._state.help)
+
+    def help_stats(self) -> HelpStats:
+        """Unaided and guided discoveries, and how much help was asked for."""
+        return help_stats(self._state.steps, self._state.help)
+
+    def _card_ids(self) -> Iterator[str]:
+        catalog = self.catalog
+        for discovery in self._state.discovered.values():
+            yield from card_ids(catalog, discovery)
+
+    def review_cards(self) -> tuple[ReviewCard, ...]:
+        """Every review card the player's discoveries give, in discovery order."""
+        return tuple(self._card(cid) for cid in self._card_ids())
+
+    def _card(self, card_id: str) -> ReviewCard:
+        card = build_card(self.catalog, self._state.discovered, card_id)
+        if card is None:
+            raise ReviewError(card_id, f"this game has no card {card_id!r} (is its concept discovered?)")
+        return card
+
+    def review_queue(self, now: float | None = None, *, limit: int | None = None) -> tuple[ReviewCard, ...]:
+        """The cards to review at ``now`` (default: the game's clock): reviewed cards that are due, earliest first,
+        then the cards never reviewed, in discovery order.
+        """
+        if limit is not None and limit < 0:
+            raise ValueError(f"limit must be 0 or more, got {limit}")
+        now = self._clock() if now is None else now
+        book = self._state.book
+        due: list[tuple[float, str]] = []
+        new: list[str] = []
+        for cid in self._card_ids():
+            when = book.due(cid)
+            if when is None:
+                new.append(cid)
+            elif when <= now:
+                due.append((when, cid))
+        ids = [cid for _, cid in sorted(due)] + new
+        return tuple(self._card(cid) for cid in ids[:limit])
+
+    def answer(
+        self, card: ReviewCard | str, answer: str | int | Sequence[str | int], now: float | None = None
+    ) -> ReviewResult:
+        """Answer a review card, logging the review and scheduling the card again (FSRS).
+
+        :param card: the card (or its id); it is read again as it stands now, so a stale card still counts.
+        :param answer: option numbers (from 1), options, or concept names; a sequence for cards that want every
+            right option (``pick_all``).
+        :param now: when (default: the game's clock); not before the last review.
+        :raises ReviewError: the game has no such card, or ``now`` is before the last review or out of range.
+        """
+        state = self._state
+        card_id = card if isinstance(card, str) else card.id
+        current = self._card(card_id)
+        now = self._clock() if now is None else now
+        reading = attrs.evolve(current, options=card.options) if isinstance(card, ReviewCard) else current
+        given, correct = grade(self.catalog, state.discovered, reading, answer)
+        credited = state.book.record(
+            self.catalog, state.discovered, Review(card_id, now, given, len(state.steps), correct)
+        )
+        due = state.book.due(card_id)
+        assert due is not None
+        return ReviewResult(current, correct, given, due, credited, self._mastery_of(current.concept, now))
+
+    def _mastery_of(self, concept_id: str, now: float) -> Mastery:
+        return concept_mastery(card_ids(self.catalog, self._state.discovered[concept_id]), self._state.book, now)
+
+    def mastery(self, now: float | None = None) -> Mapping[str, Mastery]:
+        """Each discovered concept's mastery at ``now``: ``discovered``, ``practised`` or ``mastered`` (the rule is
+        documented in docs/api.md; it falls back when reviews are overdue)."""
+        now = self._clock() if now is None else now
+        return MappingProxyType({cid: self._mastery_of(cid, now) for cid in self._state.discovered})
+
+    def mastery_progress(self, now: float | None = None) -> MasteryProgress:
+        """Discovery and mastery counted per category and per learning path."""
+        return mastery_progress(self.catalog, self.mastery(now))
 
     # ------------------------------------------------------------------------------------------------- saving
 
@@ -669,7 +845,8 @@ class Game:
             and self.started == other.started
             and self._state.steps == other._state.steps
             and self._state.attempts == other._state.attempts
-        )
+            and self._state.book.log == other._state.book.log
+        )  # the help log is not compared: an undo adds to it, yet leaves the game where it was
 
     __hash__ = None  # type: ignore[assignment]
 
@@ -685,9 +862,12 @@ class Game:
 class _ReplayError(CraftError):
     """A logged step or attempt that the rules do not allow (raised while replaying a log)."""
 
-    def __init__(self, step: Step | None, message: str, *, attempt: int | None = None) -> None:
+    def __init__(
+        self, step: Step | None, message: str, *, attempt: int | None = None, review: int | None = None
+    ) -> None:
         self.step = step
         self.attempt = attempt
+        self.review = review
         super().__init__(f"step {step.number}: {message}" if step is not None else message)
 
 

@@ -12,7 +12,7 @@ import math
 import os
 import tomllib
 from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, Literal
 
 import attrs
 import cattrs
@@ -20,8 +20,10 @@ import tomli_w
 
 from craftcore._atomic import atomic_write
 from craftcore._errors import CraftError, SaveError
+from craftcore._help import Help
 from craftcore._packfile import _ProblemMaker, _problems_from_cattrs
 from craftcore._results import Attempt, Step
+from craftcore._review import Review
 from craftcore._rules import MAX_INPUTS, MIN_INPUTS
 from craftcore._serialize import strict_converter, to_data
 
@@ -32,7 +34,8 @@ if TYPE_CHECKING:
 __all__ = ["FORMAT_VERSION", "MAX_SAVE_BYTES", "game_from_dict", "game_to_dict", "read_save", "write_save"]
 
 #: The save format this version writes. Older versions are migrated forward on load; newer ones are refused.
-FORMAT_VERSION: Final = 1
+#: Version 2 added the review log (``reviews``) and the help log (``help``).
+FORMAT_VERSION: Final = 2
 #: Largest save file read.
 MAX_SAVE_BYTES: Final = 32 * 1024 * 1024
 #: Most failed attempts a save may carry.
@@ -40,6 +43,16 @@ MAX_SAVED_ATTEMPTS: Final = 1_000_000
 
 #: One function per format step: ``MIGRATIONS[n]`` turns version ``n`` data into version ``n + 1``.
 MIGRATIONS: Final[dict[int, Callable[[dict[str, Any]], dict[str, Any]]]] = {}
+
+
+def _v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
+    """Version 1 had no review or help log: a game saved then has reviewed nothing and asked for no help."""
+    return {**data, "format_version": 2, "reviews": [], "help": []}
+
+
+MIGRATIONS[1] = _v1_to_v2
+#: Most reviews, and most help records, a save may carry.
+MAX_SAVED_REVIEWS: Final = 1_000_000
 
 
 @attrs.define
@@ -64,12 +77,31 @@ class _AttemptDoc:
 
 
 @attrs.define
+class _ReviewDoc:
+    card: str
+    time: float
+    answer: list[str]
+    after_step: int
+
+
+@attrs.define
+class _HelpDoc:
+    kind: Literal["hint", "plan", "undo"]
+    time: float
+    after_step: int
+    inputs: list[list[str]] = attrs.Factory(list)
+    target: str | None = None
+
+
+@attrs.define
 class _SaveDoc:
     format_version: int
     packs: list[_PackRef]
     started: float
     steps: list[_StepDoc] = attrs.Factory(list)
     attempts: list[_AttemptDoc] = attrs.Factory(list)
+    reviews: list[_ReviewDoc] = attrs.Factory(list)
+    help: list[_HelpDoc] = attrs.Factory(list)
     #: Written for people and other tools; never trusted on load (everything is recomputed).
     summary: dict[str, int] = attrs.Factory(dict)
     game: str = "craftcore"
@@ -84,6 +116,10 @@ def game_to_dict(game: Game) -> dict[str, Any]:
         "started": game.started,
         "steps": [{"inputs": list(s.inputs), "time": s.time, "new": list(s.new)} for s in game.steps],
         "attempts": [_attempt_dict(a) for a in game.attempts],
+        "reviews": [
+            {"card": r.card, "time": r.time, "answer": list(r.answer), "after_step": r.after_step} for r in game.reviews
+        ],
+        "help": [_help_dict(h) for h in game.help],
         "summary": {"score": game.score, "level": game.level, "discovered": len(game.discovered)},
     }
 
@@ -93,6 +129,18 @@ def _attempt_dict(attempt: Attempt) -> dict[str, Any]:
     if data["hint"] is None:
         del data["hint"]  # TOML has no null
     return data  # type: ignore[no-any-return]
+
+
+def _help_dict(help: Help) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "kind": help.kind,
+        "time": help.time,
+        "after_step": help.after_step,
+        "inputs": [list(i) for i in help.inputs],
+    }
+    if help.target is not None:  # TOML has no null
+        data["target"] = help.target
+    return data
 
 
 def game_from_dict(
@@ -135,16 +183,62 @@ def game_from_dict(
                 source=source,
             )
         attempts.append(Attempt(tuple(sorted(a.inputs)), a.time, a.after_step, a.hint))
+    reviews, helps = _learning_logs(doc, catalog, len(steps), source)
     try:
         return cls.from_log(
-            catalog, steps, attempts, started=doc.started, clock=clock, plugins=plugins, max_attempts=max_attempts
+            catalog,
+            steps,
+            attempts,
+            started=doc.started,
+            clock=clock,
+            plugins=plugins,
+            max_attempts=max_attempts,
+            reviews=reviews,
+            help=helps,
         )
     except CraftError as exc:
         step, attempt = getattr(exc, "step", None), getattr(exc, "attempt", None)
         if attempt is not None:
             raise SaveError(f"impossible attempt: {exc}", where=f"attempts[{attempt}]", source=source) from None
+        review = getattr(exc, "review", None)
+        if review is not None:
+            raise SaveError(f"impossible review: {exc}", where=f"reviews[{review}]", source=source) from None
         where = f"steps[{step.number - 1}]" if step is not None else "steps"
         raise SaveError(f"impossible game: {exc}", where=where, source=source) from None
+
+
+def _learning_logs(doc: _SaveDoc, catalog: Catalog, steps: int, source: str | None) -> tuple[list[Review], list[Help]]:
+    """The review and help logs of a save, checked for size and shape (the replay checks them against the rules)."""
+    for name, log in (("reviews", doc.reviews), ("help", doc.help)):
+        if len(log) > MAX_SAVED_REVIEWS:
+            raise SaveError(f"more than {MAX_SAVED_REVIEWS} records", where=name, source=source)
+    reviews = []
+    for i, r in enumerate(doc.reviews):
+        if not 0 <= r.after_step <= steps:
+            raise SaveError(
+                f"after_step {r.after_step} is not between 0 and {steps}",
+                where=f"reviews[{i}].after_step",
+                source=source,
+            )
+        if len(r.card) > 1000:
+            raise SaveError("card id is too long", where=f"reviews[{i}].card", source=source)
+        if len(r.answer) > len(catalog.concepts) or any(len(a) > 1000 for a in r.answer):
+            raise SaveError("answer is too long", where=f"reviews[{i}].answer", source=source)
+        reviews.append(Review(r.card, r.time, tuple(r.answer), r.after_step, False))
+    helps = []
+    for i, h in enumerate(doc.help):
+        if not 0 <= h.after_step <= steps:
+            raise SaveError(
+                f"after_step {h.after_step} is not between 0 and {steps}", where=f"help[{i}].after_step", source=source
+            )
+        if len(h.inputs) > len(catalog.recipes) + 1:
+            raise SaveError("more combinations than the catalog has recipes", where=f"help[{i}].inputs", source=source)
+        for j, inputs in enumerate(h.inputs):
+            _check_inputs(inputs, catalog, f"help[{i}].inputs[{j}]", source)
+        if h.target is not None and h.target not in catalog.concepts:
+            raise SaveError(f"unknown concept {h.target!r}", where=f"help[{i}].target", source=source)
+        helps.append(Help(h.kind, h.time, h.after_step, tuple(tuple(sorted(x)) for x in h.inputs), h.target))
+    return reviews, helps
 
 
 def _check_inputs(inputs: list[str], catalog: Catalog, where: str, source: str | None) -> None:
@@ -185,6 +279,8 @@ def _structure(data: Mapping[str, Any], source: str | None) -> _SaveDoc:
         ("started", doc.started),
         *((f"steps[{i}].time", s.time) for i, s in enumerate(doc.steps)),
         *((f"attempts[{i}].time", a.time) for i, a in enumerate(doc.attempts)),
+        *((f"reviews[{i}].time", r.time) for i, r in enumerate(doc.reviews)),
+        *((f"help[{i}].time", h.time) for i, h in enumerate(doc.help)),
     ]:
         if not math.isfinite(value):
             raise SaveError("time is not a finite number", where=name, source=source)

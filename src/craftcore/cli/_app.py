@@ -210,6 +210,10 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[json_opt],
     )
     add_pack_options(p)
+
+    from craftcore.cli._learn import add_learn_commands  # review, verify, daily
+
+    add_learn_commands(command, json_opt, save_help)
     return parser
 
 
@@ -267,6 +271,9 @@ def run(argv: Sequence[str] | None, console: Console) -> int:
 
         lines = pack_error_lines(exc)
         return _fail(console, args, "\n".join(lines), "pack")
+    except (craftcore.RouteCodeError, craftcore.ReviewError) as exc:
+        kind = "route-code" if isinstance(exc, craftcore.RouteCodeError) else "review"
+        return _fail(console, args, str(exc), kind)
     except CraftError as exc:
         return _fail(console, args, str(exc), "error")
     except BrokenPipeError:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import time
 from collections.abc import Collection
 
@@ -64,10 +65,12 @@ def cmd_info(args: argparse.Namespace, console: Console) -> int:
 
 
 def cmd_path(args: argparse.Namespace, console: Console) -> int:
-    game, _ = _game(args, console)
+    game, save = _game(args, console)
     cid = concept_arg(game.catalog, args.concept)
     plan = game.plan(cid, budget=args.budget)
     prerequisites = game.prerequisites(cid, budget=args.budget)
+    if save is not None and plan.steps and os.path.isfile(save):
+        game.save(save)  # the plan counts as help
     if args.json:
         console.json(jsonout.path_json(game, plan, prerequisites))
     else:
@@ -78,10 +81,13 @@ def cmd_path(args: argparse.Namespace, console: Console) -> int:
 def cmd_stats(args: argparse.Namespace, console: Console) -> int:
     game, _ = _game(args, console)
     now = time.time()
+    from craftcore.cli._learn import learning_json, learning_lines
+
     if args.json:
-        console.json(jsonout.stats_json(game, now))
+        console.json({**jsonout.stats_json(game, now), "learning": learning_json(game, now)})
         return 0
     console.lines(render.stats_lines(console.style, game, now))
+    console.lines(learning_lines(console, game, now))
     if game.catalog.paths:
         console.print("Learning paths:")
         for pid in game.catalog.paths:

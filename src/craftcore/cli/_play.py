@@ -34,6 +34,8 @@ MENU: tuple[tuple[str, str, str], ...] = (
     ("h", "hint", "Hint: what to try next"),
     ("u", "undo", "Undo the last discovery"),
     ("f", "failed", "Failed combinations"),
+    ("r", "review", "Review what you discovered (spaced repetition)"),
+    ("c", "challenge", "Today's challenge"),
     ("?", "help", "Show this menu"),
     ("0", "exit", "Exit"),
 )
@@ -84,6 +86,8 @@ class Play:
             "hint": self.do_hint,
             "undo": self.do_undo,
             "failed": self.do_failed,
+            "review": self.do_review,
+            "challenge": self.do_challenge,
             "help": self.do_help,
             "exit": self.do_exit,
         }
@@ -366,3 +370,15 @@ class Play:
 
     def do_failed(self, _: str) -> None:
         self.console.lines(render.failure_lines(self.style, self.game))
+
+    # ------------------------------------------------------------------------------------------------- learning
+
+    def do_review(self, _: str) -> None:
+        from craftcore.cli._learn import play_review
+
+        play_review(self.console, self.game, self.autosave)
+
+    def do_challenge(self, _: str) -> None:
+        from craftcore.cli._learn import play_challenge
+
+        play_challenge(self.console, self.game, budget=self.budget)
