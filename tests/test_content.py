@@ -3,6 +3,10 @@ closed under requires; the seed's names and chains present; the content lint cle
 
 from __future__ import annotations
 
+import random
+import re
+from collections import Counter
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -301,3 +305,190 @@ def test_paths_are_in_learnable_order(full_catalog) -> None:
         for i, step in enumerate(path.steps):
             later = set(path.steps[i + 1 :]) - {step}
             assert not (later & marks[step]), (path.id, step, later & marks[step])
+
+
+# --- Names, history and levels (issue 15) -----------------------------------------------------------------------
+
+#: A recipe whose output is older than one of its inputs must say so in its ``why`` with this phrase (see the
+#: foundations README, "Lineage"); keep such marks rare.
+LOGICAL_ORDER = "Logical order:"
+
+
+def _year(catalog: craftcore.Catalog, cid: str) -> int:
+    year = catalog.concepts[cid].properties.get("year")
+    assert isinstance(year, int) and not isinstance(year, bool), (cid, year)
+    return year
+
+
+def test_the_foundations_pack_names_the_game(full_catalog) -> None:
+    assert full_catalog.game.title == "LLM Efficiency InfiniteCraft"
+    assert full_catalog.game.intro
+    assert full_catalog.game.pack == "foundations"
+
+
+def test_every_concept_has_the_year_of_its_primary_source(full_catalog) -> None:
+    for cid in full_catalog.concepts:
+        assert 1600 <= _year(full_catalog, cid) <= 2026, cid
+
+
+def test_no_recipe_teaches_a_later_idea_as_the_parent_of_an_earlier_one(full_catalog) -> None:
+    wrong = []
+    for recipe in full_catalog.recipes:
+        parents = set(recipe.inputs) | set(recipe.requires)
+        for out in recipe.outputs:
+            newer = sorted(p for p in parents if _year(full_catalog, p) > _year(full_catalog, out))
+            if newer and LOGICAL_ORDER not in (recipe.why or ""):
+                wrong.append((out, _year(full_catalog, out), [(p, _year(full_catalog, p)) for p in newer]))
+    assert wrong == []
+    marked = [r for r in full_catalog.recipes if LOGICAL_ORDER in (r.why or "")]
+    assert len(marked) <= 6, "marks must stay rare"
+    for recipe in marked:  # a mark is only allowed where it is needed
+        assert any(
+            _year(full_catalog, p) > _year(full_catalog, o)
+            for p in set(recipe.inputs) | set(recipe.requires)
+            for o in recipe.outputs
+        ), recipe.why
+
+
+def test_aliases_are_unique_and_never_another_concepts_name_or_id(full_catalog) -> None:
+    owner: dict[str, str] = {}
+    for c in full_catalog.concepts.values():
+        owner[c.name.casefold()] = c.id
+        owner[c.id.casefold()] = c.id
+    seen: dict[str, str] = {}
+    for c in full_catalog.concepts.values():
+        for alias in c.aliases:
+            key = alias.casefold()
+            assert key not in seen, (alias, c.id, seen.get(key))
+            seen[key] = c.id
+            assert owner.get(key, c.id) == c.id, (alias, c.id, owner.get(key))
+
+
+@pytest.mark.parametrize(
+    ("text", "cid"),
+    [("MoE", "mixture_of_experts"), ("SSM", "state_space_models"), ("RNN", "recurrent_networks"),
+     ("kv-cache", "kv_cache"), ("GQA", "grouped_query_attention"), ("MQA", "multi_query_attention"),
+     ("MLA", "multi_head_latent_attention"), ("LoRA", "lora"), ("fp8", "fp8_quantization"),
+     ("TTFT", "optimization_targets"), ("LSH", "locality_sensitive_hashing")],
+)
+def test_names_people_use_resolve(full_catalog, text: str, cid: str) -> None:
+    assert full_catalog.resolve(text) == cid
+
+
+def test_module_paths_climb(full_catalog) -> None:
+    for i in range(10):
+        levels = [full_catalog.concepts[s].level for s in full_catalog.paths[f"module_{i}"].steps]
+        assert levels[0] <= 3, (i, levels)
+        assert all(b >= a - 1 for a, b in zip(levels, levels[1:], strict=False)), (i, levels)
+        if i >= 2:  # the technique modules climb to the cutting edge; modules 0 and 1 are the basics
+            assert max(levels) == 5 and levels[-1] >= 4, (i, levels)
+
+
+def test_levels_are_spread(full_catalog) -> None:
+    levels = [c.level for c in full_catalog.concepts.values()]
+    assert sum(level >= 4 for level in levels) <= 0.55 * len(levels)
+
+
+# --- Failures that teach -------------------------------------------------------------------------------------
+
+
+def plausible_pairs(catalog: craftcore.Catalog) -> set[tuple[str, str]]:
+    """Pairs of concepts a learner plausibly tries together: same category, or met in one recipe."""
+    near: dict[str, set[str]] = {c: set() for c in catalog.concepts}
+    for recipe in catalog.recipes:
+        group = set(recipe.inputs) | set(recipe.outputs)
+        for c in group:
+            near[c] |= group - {c}
+    ids = sorted(catalog.concepts)
+    return {
+        (a, b)
+        for i, a in enumerate(ids)
+        for b in ids[i + 1 :]
+        if catalog.concepts[a].category == catalog.concepts[b].category or b in near[a]
+    }
+
+
+def simulate_failures(catalog: craftcore.Catalog, *, games: int = 30, seed: int = 0, tries: int = 3) -> Counter:
+    """Simulated learners: after each discovery a player makes ``tries`` attempts at plausible pairs they hold,
+    mostly with the newest concept (70%), and then fires one available recipe. Counts the failed pairs."""
+    recipes: dict[tuple[str, ...], list] = {}
+    for recipe in catalog.recipes:
+        recipes.setdefault(tuple(sorted(recipe.inputs)), []).append(recipe)
+    pairs = plausible_pairs(catalog)
+    with_concept: dict[str, list[tuple[str, str]]] = {}
+    for pair in pairs:
+        for c in pair:
+            with_concept.setdefault(c, []).append(pair)
+    failures: Counter = Counter()
+    rng = random.Random(seed)
+    for _ in range(games):
+        held = {c.id for c in catalog.concepts.values() if c.start}
+        open_pairs = sorted(p for p in pairs if set(p) <= held)
+        newest = ""
+        while True:
+            ready = [
+                r
+                for key, rs in recipes.items()
+                for r in rs
+                if set(key) <= held and set(r.requires) <= held and not set(r.outputs) <= held
+            ]
+            if not ready:
+                break
+            for _ in range(tries):
+                fresh = [p for p in with_concept.get(newest, []) if set(p) <= held]
+                pool = fresh if fresh and rng.random() < 0.7 else open_pairs
+                if pool:
+                    pair = rng.choice(pool)
+                    if pair not in recipes:
+                        failures[pair] += 1
+            for out in rng.choice(ready).outputs:
+                if out not in held:
+                    held.add(out)
+                    newest = out
+                    open_pairs.extend(p for p in with_concept.get(out, []) if set(p) <= held)
+    return failures
+
+
+def _mentions(concept, text: str) -> bool:
+    for word in (concept.name, concept.id, *concept.aliases):
+        flags = 0 if word.isupper() or len(word) <= 3 else re.IGNORECASE
+        if re.search(r"(?<![\w-])" + re.escape(word) + r"(?!\w)", text, flags):
+            return True
+    return False
+
+
+def test_hints_never_name_what_their_inputs_lead_to(full_catalog) -> None:
+    """A hint may name what the player must already hold, never an output of a recipe sharing one of its inputs."""
+    from craftcore._lint import landmarks
+
+    marks = landmarks(full_catalog)
+    spoiled = []
+    for inputs, hint in full_catalog.hints.items():
+        known = set(inputs).union(*(marks[i] for i in inputs))
+        near = {o for r in full_catalog.recipes if set(r.inputs) & set(inputs) for o in r.outputs} - known
+        spoiled += [(inputs, o) for o in sorted(near) if _mentions(full_catalog.concepts[o], hint.text)]
+    assert spoiled == []
+
+
+def test_the_mentions_check_can_fail(full_catalog) -> None:
+    moe = full_catalog.concepts["mixture_of_experts"]
+    assert _mentions(moe, "try an MoE") and _mentions(moe, "a mixture of experts layer")
+    assert not _mentions(moe, "try a moe")  # short all-caps aliases match case-sensitively
+    assert not _mentions(full_catalog.concepts["training"], "pretraining and retraining")
+
+
+def test_authored_hints_cover_the_plausible_failures_of_simulated_play(full_catalog) -> None:
+    assert len(full_catalog.hints) >= 150
+    failures = simulate_failures(full_catalog)
+    assert failures, "the simulation must produce failures to judge"
+    top = [pair for pair, _ in failures.most_common(60)]
+    assert [pair for pair in top if pair not in full_catalog.hints] == []
+    covered = sum(n for pair, n in failures.items() if pair in full_catalog.hints)
+    assert covered / sum(failures.values()) >= 0.4
+
+
+def test_the_simulation_only_counts_real_failures(full_catalog) -> None:
+    failures = simulate_failures(full_catalog, games=3, seed=1)
+    recipes = {tuple(sorted(r.inputs)) for r in full_catalog.recipes}
+    assert failures and not (set(failures) & recipes)
+    assert all(set(pair) <= set(full_catalog.concepts) for pair in failures)
