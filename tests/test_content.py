@@ -3,6 +3,7 @@ closed under requires; the seed's names and chains present; the content lint cle
 
 from __future__ import annotations
 
+import itertools
 import random
 import re
 from collections import Counter
@@ -366,10 +367,19 @@ def test_aliases_are_unique_and_never_another_concepts_name_or_id(full_catalog) 
 
 @pytest.mark.parametrize(
     ("text", "cid"),
-    [("MoE", "mixture_of_experts"), ("SSM", "state_space_models"), ("RNN", "recurrent_networks"),
-     ("kv-cache", "kv_cache"), ("GQA", "grouped_query_attention"), ("MQA", "multi_query_attention"),
-     ("MLA", "multi_head_latent_attention"), ("LoRA", "lora"), ("fp8", "fp8_quantization"),
-     ("TTFT", "optimization_targets"), ("LSH", "locality_sensitive_hashing")],
+    [
+        ("MoE", "mixture_of_experts"),
+        ("SSM", "state_space_models"),
+        ("RNN", "recurrent_networks"),
+        ("kv-cache", "kv_cache"),
+        ("GQA", "grouped_query_attention"),
+        ("MQA", "multi_query_attention"),
+        ("MLA", "multi_head_latent_attention"),
+        ("LoRA", "lora"),
+        ("fp8", "fp8_quantization"),
+        ("TTFT", "optimization_targets"),
+        ("LSH", "locality_sensitive_hashing"),
+    ],
 )
 def test_names_people_use_resolve(full_catalog, text: str, cid: str) -> None:
     assert full_catalog.resolve(text) == cid
@@ -379,7 +389,7 @@ def test_module_paths_climb(full_catalog) -> None:
     for i in range(10):
         levels = [full_catalog.concepts[s].level for s in full_catalog.paths[f"module_{i}"].steps]
         assert levels[0] <= 3, (i, levels)
-        assert all(b >= a - 1 for a, b in zip(levels, levels[1:], strict=False)), (i, levels)
+        assert all(b >= a - 1 for a, b in itertools.pairwise(levels)), (i, levels)
         if i >= 2:  # the technique modules climb to the cutting edge; modules 0 and 1 are the basics
             assert max(levels) == 5 and levels[-1] >= 4, (i, levels)
 
@@ -416,7 +426,7 @@ def simulate_failures(catalog: craftcore.Catalog, *, games: int = 30, seed: int 
         recipes.setdefault(tuple(sorted(recipe.inputs)), []).append(recipe)
     pairs = plausible_pairs(catalog)
     with_concept: dict[str, list[tuple[str, str]]] = {}
-    for pair in pairs:
+    for pair in sorted(pairs):  # sorted: the simulation must not depend on set order (hash seeds)
         for c in pair:
             with_concept.setdefault(c, []).append(pair)
     failures: Counter = Counter()
@@ -481,10 +491,12 @@ def test_authored_hints_cover_the_plausible_failures_of_simulated_play(full_cata
     assert len(full_catalog.hints) >= 150
     failures = simulate_failures(full_catalog)
     assert failures, "the simulation must produce failures to judge"
-    top = [pair for pair, _ in failures.most_common(60)]
+    # every one of the 150 most frequent plausible failures meets an authored hint, and so do a third of all the
+    # simulated failed attempts (the rest is a long tail of rare pairs, answered by the engine's generated advice)
+    top = [pair for pair, _ in failures.most_common(150)]
     assert [pair for pair in top if pair not in full_catalog.hints] == []
     covered = sum(n for pair, n in failures.items() if pair in full_catalog.hints)
-    assert covered / sum(failures.values()) >= 0.4
+    assert covered / sum(failures.values()) >= 1 / 3
 
 
 def test_the_simulation_only_counts_real_failures(full_catalog) -> None:
