@@ -436,12 +436,15 @@ def simulate_failures(catalog: craftcore.Catalog, *, games: int = 30, seed: int 
         open_pairs = sorted(p for p in pairs if set(p) <= held)
         newest = ""
         while True:
-            ready = [
-                r
-                for key, rs in recipes.items()
-                for r in rs
-                if set(key) <= held and set(r.requires) <= held and not set(r.outputs) <= held
-            ]
+            ready = sorted(  # sorted: the simulation must not depend on the order packs are loaded in
+                (
+                    r
+                    for key, rs in recipes.items()
+                    for r in rs
+                    if set(key) <= held and set(r.requires) <= held and not set(r.outputs) <= held
+                ),
+                key=lambda r: (r.inputs, r.outputs),
+            )
             if not ready:
                 break
             for _ in range(tries):
