@@ -325,3 +325,15 @@ def test_every_warning_carries_file_and_line(
         assert warning.key is not None
         segment, line = warning.key.rsplit(".", 1)[-1].split("[")[0], lines[warning.line - 1]
         assert line.startswith(f"{segment} =") or line.startswith("["), (warning, line)
+
+
+def test_too_much_at_once_says_what_is_true(elements: craftcore.Catalog) -> None:
+    game = Game(elements)
+    fresh = game.combine("air", "fire", "water")
+    assert fresh.hint is not None and "still has something to give" in fresh.hint
+    game.combine("fire", "water")
+    spent = game.combine("air", "fire", "water")
+    assert spent.hint is not None and "already used up" in spent.hint and "works on its own" not in spent.hint
+    game.combine("air", "steam")
+    needs = game.combine("cloud", "water")
+    assert needs.hint is not None and "needs background you have not found" in needs.hint

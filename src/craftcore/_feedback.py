@@ -35,10 +35,17 @@ def failure_hint(catalog: Catalog, key: tuple[str, ...], discovered: Mapping[str
         extra = min(len(r.inputs) - len(key) for r in bigger)
         noun = "concept" if extra == 1 else "concepts"
         return f"These belong together, but the combination is incomplete: it needs {extra} more {noun}."
-    for size in range(len(key) - 1, 0, -1):
-        for r in catalog.used_in(first):
-            if len(r.inputs) == size and _contains(key, r.inputs):
-                return "Too much at once: part of this combination works on its own."
+    parts = {r for c in set(key) for r in catalog.used_in(c) if len(r.inputs) < len(key) and _contains(key, r.inputs)}
+    if parts:
+        ready = [r for r in parts if all(q in discovered for q in r.requires)]
+        if any(o not in discovered for r in ready for o in r.outputs):
+            return "Too much at once: part of this combination works on its own, and still has something to give."
+        if ready:
+            return (
+                "Too much at once: part of this combination is a recipe you have already used up, and the rest adds "
+                "nothing to it."
+            )
+        return "Too much at once: part of this combination is a recipe, but it needs background you have not found."
     for cid in key:
         ready = [
             r
