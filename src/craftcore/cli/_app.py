@@ -201,6 +201,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("name", metavar="NAME", help="the pack's name: a folder of that name is created")
     p.add_argument("--dir", default=".", help="where to create it (default: the current folder)")
+    p.add_argument(
+        "--requires",
+        metavar="PACK",
+        action="append",
+        default=[],
+        help="an installed pack the new one builds on (repeatable; foundations is always required)",
+    )
 
     _pack_tools(command)
 

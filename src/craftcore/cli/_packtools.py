@@ -170,13 +170,24 @@ def cmd_diff(args: argparse.Namespace, console: Console) -> int:
         return 1 if breaking else 0
     if not result.changes:
         console.print("no content changes")
-    for kind in ("concept", "recipe", "hint", "path", "optimum", "rename"):
+    titles = {
+        "concept": "concepts",
+        "recipe": "recipes",
+        "hint": "hints",
+        "path": "learning paths",
+        "optimum": "combine steps to play each learning path in order",
+        "rename": "renames",
+    }
+    for kind, title in titles.items():
         group = result.of(kind)
         if not group:
             continue
-        console.print(console.style.bold(f"{kind}s ({len(group)}):"))
+        console.print(console.style.bold(f"{title} ({len(group)}):"))
         for c in group:
             sign = {"added": "+", "removed": "-", "changed": "~"}[c.what]
+            if kind == "rename":
+                console.print(f"  {sign} {c.key} -> {c.fields[0][2]}")
+                continue
             console.print(f"  {sign} {c.key}  {c.what}")
             for field, before, after in c.fields:
                 console.print(f"      {field}: {_short(before)} -> {_short(after)}")
