@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
 import pathlib
 import textwrap
+
+import craftcore
+from craftcore import MAX_INPUTS, MIN_INPUTS
 
 HEAD = """\
 [pack]
@@ -110,3 +114,37 @@ def write(folder: pathlib.Path, body: str = TINY, *, tests: str | None = None, *
     if tests is not None:
         (folder / "tests.toml").write_text(textwrap.dedent(tests), encoding="utf-8")
     return folder
+
+
+# Brute force, for checking the report and the pack tests on small random catalogs.
+
+
+def combos(held: list[str]) -> list[tuple[str, ...]]:
+    return [
+        tuple(sorted(m))
+        for k in range(MIN_INPUTS, MAX_INPUTS + 1)
+        for m in itertools.combinations_with_replacement(sorted(held), k)
+    ]
+
+
+def fired(catalog: craftcore.Catalog, combo: tuple[str, ...], held: set[str]) -> set[str]:
+    return {o for r in catalog.recipes_for(combo) if set(r.requires) <= held for o in r.outputs}
+
+
+def brute_depth(catalog: craftcore.Catalog, target: str) -> int:
+    """Breadth-first search over sets of discovered concepts: the fewest combinations that discover ``target``."""
+    start = frozenset(catalog.starts)
+    frontier, seen, depth = {start}, {start}, 0
+    while frontier:
+        if any(target in s for s in frontier):
+            return depth
+        depth += 1
+        following = set()
+        for state in frontier:
+            for m in combos(list(state)):
+                after = state | fired(catalog, m, set(state))
+                if after not in seen:
+                    seen.add(after)
+                    following.add(after)
+        frontier = following
+    raise AssertionError("unreachable")

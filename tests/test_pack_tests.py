@@ -7,14 +7,19 @@ import io
 import json
 import pathlib
 
+import attrs
 import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
 
 import craftcore
 from craftcore import PackError
+from craftcore._frozenmap import FrozenMap
 from craftcore._packtests import describe, near_misses, read_tests, run_tests, spoilers
 from craftcore.cli import main
+from craftcore.strategies import catalogs
 
-from .authoring_packs import TINY, write
+from .authoring_packs import TINY, brute_depth, write
 from .conftest import PACK_DIRS
 
 
@@ -290,3 +295,56 @@ def test_the_shipped_packs_pass_their_tests() -> None:
     status, out, _ = run("test", *map(str, PACK_DIRS.values()), "--no-installed")
     assert status == 0, out
     assert " 0 failed" in out and int(out.split("OK: ")[1].split(" passed")[0]) >= 40
+
+
+# ------------------------------------------------------------------------------------------------- properties
+
+
+def brute_playable(catalog: craftcore.Catalog, steps: tuple[str, ...]) -> bool:
+    """Each step obtainable from the start concepts by combinations that never use nor make a later step."""
+    import itertools
+
+    for i, step in enumerate(steps):
+        later = set(steps[i + 1 :]) - {step}
+        if step in catalog.starts:
+            continue
+        held = set(catalog.starts) - later
+        grew = True
+        while grew and step not in held:
+            grew = False
+            for k in range(craftcore.MIN_INPUTS, craftcore.MAX_INPUTS + 1):
+                for combo in itertools.combinations_with_replacement(sorted(held), k):
+                    for recipe in catalog.recipes_for(combo):
+                        if set(recipe.requires) <= held and later.isdisjoint(recipe.requires):
+                            new = set(recipe.outputs) - held - later
+                            if new:
+                                held |= new
+                                grew = True
+        if step not in held:
+            return False
+    return True
+
+
+@given(catalogs(max_concepts=6, max_inputs=3), st.data())
+def test_kinds_agree_with_brute_force_on_random_catalogs(catalog: craftcore.Catalog, data: st.DataObject) -> None:
+    from craftcore import PackTest
+
+    assume(not catalog.unlocks and not any(s in catalog.starts for p in catalog.paths.values() for s in p.steps))
+    ids = sorted(catalog.concepts)
+    target = data.draw(st.sampled_from(ids))
+    most = data.draw(st.integers(0, 4))
+    depth = brute_depth(catalog, target)
+    steps = tuple(data.draw(st.lists(st.sampled_from(ids), min_size=1, max_size=4, unique=True)))
+    combo = tuple(data.draw(st.lists(st.sampled_from(ids), min_size=1, max_size=3)))
+    outputs = {o for r in catalog.recipes_for(combo) for o in r.outputs}
+    tests = [
+        (PackTest("reachable", "random", concepts=(target,)), True),
+        (PackTest("max_steps", "random", target=target, max_steps=most), depth <= most),
+        (PackTest("fails", "random", inputs=combo), not outputs),
+        (PackTest("gives", "random", inputs=combo, concepts=tuple(sorted(outputs)) or (ids[0],)), bool(outputs)),
+    ]
+    playable = attrs.evolve(catalog, paths=FrozenMap({"p": craftcore.LearningPath("p", "P", "", steps, "random")}))
+    tests.append((PackTest("playable", "random", path="p"), brute_playable(catalog, steps)))
+    for test, expected in tests:
+        (outcome,) = run_tests(playable, [test])
+        assert outcome.passed is expected, (describe(test), outcome.message)

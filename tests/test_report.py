@@ -4,7 +4,6 @@ pack worked by hand, the command, and the shipped packs' summary in the docs."""
 from __future__ import annotations
 
 import io
-import itertools
 import json
 import math
 import pathlib
@@ -15,25 +14,12 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 import craftcore
-from craftcore import MAX_INPUTS, MIN_INPUTS
 from craftcore._report import expected_tries, report, rounds, tries
 from craftcore.cli import main
 from craftcore.strategies import catalogs
 
-from .authoring_packs import write
+from .authoring_packs import brute_depth, combos, fired, write
 from .conftest import PACK_DIRS, ROOT
-
-
-def combos(held: list[str]) -> list[tuple[str, ...]]:
-    return [
-        tuple(sorted(m))
-        for k in range(MIN_INPUTS, MAX_INPUTS + 1)
-        for m in itertools.combinations_with_replacement(sorted(held), k)
-    ]
-
-
-def fired(catalog: craftcore.Catalog, combo: tuple[str, ...], held: set[str]) -> set[str]:
-    return {o for r in catalog.recipes_for(combo) if set(r.requires) <= held for o in r.outputs}
 
 
 def brute_rounds(catalog: craftcore.Catalog) -> dict[str, int]:
@@ -45,25 +31,6 @@ def brute_rounds(catalog: craftcore.Catalog) -> dict[str, int]:
         if not new:
             return held
         held.update(dict.fromkeys(new, number))
-
-
-def brute_depth(catalog: craftcore.Catalog, target: str) -> int:
-    """Breadth-first search over sets of discovered concepts: the fewest combinations that discover ``target``."""
-    start = frozenset(catalog.starts)
-    frontier, seen, depth = {start}, {start}, 0
-    while frontier:
-        if any(target in s for s in frontier):
-            return depth
-        depth += 1
-        following = set()
-        for state in frontier:
-            for m in combos(list(state)):
-                after = state | fired(catalog, m, set(state))
-                if after not in seen:
-                    seen.add(after)
-                    following.add(after)
-        frontier = following
-    raise AssertionError("unreachable")
 
 
 def one_apart(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
