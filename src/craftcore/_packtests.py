@@ -141,12 +141,14 @@ def _gives(catalog: Catalog, test: PackTest, budget: float) -> str:
     outputs = {c for r in made for c in r.outputs}
     if outputs != set(test.concepts):
         extra, lacking = sorted(outputs - set(test.concepts)), sorted(set(test.concepts) - outputs)
-        parts = [
-            f"also gives {', '.join(extra)}" if extra else "",
-            f"does not give {', '.join(lacking)}" * bool(lacking),
-        ]
+        parts = []
+        if extra:
+            parts.append(f"also gives {', '.join(extra)}")
+        if lacking:
+            parts.append(f"does not give {', '.join(lacking)}")
         packs = sorted({r.pack for r in made})
-        return f"{combo} {'; '.join(p for p in parts if p)}" + (f" (recipes of {', '.join(packs)})" if packs else "")
+        where = f" (recipes of {', '.join(packs)})" if packs else " (it is not a recipe)"
+        return f"{combo} {'; '.join(parts)}{where}"
     return _unobtainable(catalog, test.inputs)
 
 
