@@ -156,3 +156,34 @@ def test_diff_command_errors(tmp_path: pathlib.Path, args: list[str], message: s
 def test_an_installed_pack_against_its_folder_is_unchanged() -> None:
     status, out, _ = run("diff", "moe", str(PACK_DIRS["moe"]))
     assert (status, out) == (0, "no content changes\n")
+
+
+def test_renaming_a_shipped_concept_with_renames_keeps_saves(tmp_path: pathlib.Path) -> None:
+    """The attention pack with kv_cache renamed kv_caching everywhere: saves that found the KV cache break without
+    [renames] and load with it; the diff names the change."""
+    import re
+    import shutil
+
+    from craftcore.testing import play_to
+
+    shutil.copytree(PACK_DIRS["attention"], tmp_path / "attention")
+    for file in (tmp_path / "attention").glob("*.toml"):
+        text = file.read_text(encoding="utf-8")
+        file.write_text(re.sub(r"\bkv_cache\b", "kv_caching", text), encoding="utf-8")
+    installed = craftcore.load_catalog(PACK_DIRS["attention"], installed="required")
+    game = Game(installed, clock=lambda: 1.0)
+    play_to(game, "kv_cache")
+    game.save(tmp_path / "kv.json")
+    renamed = craftcore.load_catalog(tmp_path / "attention", installed="required", cache=False)
+    impact = save_impact(tmp_path / "kv.json", installed, renamed)
+    assert impact.status == "breaks" and impact.lost == ("kv_cache",)
+    (tmp_path / "attention" / "renames.toml").write_text('[renames]\nkv_cache = "kv_caching"\n', encoding="utf-8")
+    renamed = craftcore.load_catalog(tmp_path / "attention", installed="required", cache=False)
+    assert save_impact(tmp_path / "kv.json", installed, renamed).status == "ok"
+    assert "kv_caching" in Game.load(tmp_path / "kv.json", renamed).discovered
+    changes = {(c.kind, c.key, c.what) for c in diff(installed, renamed).changes}
+    assert {
+        ("concept", "kv_cache", "removed"),
+        ("concept", "kv_caching", "added"),
+        ("rename", "kv_cache", "added"),
+    } <= (changes)

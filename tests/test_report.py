@@ -124,3 +124,14 @@ def test_the_docs_hold_the_shipped_packs_summary() -> None:
     for row in table[2:]:
         pack = row.split(" | ")[0]
         assert pack in docs, f"{pack} is missing from docs/packs-report.md"
+
+
+def test_the_shipped_packs_report(full_catalog: craftcore.Catalog) -> None:
+    result = report(full_catalog)
+    assert {c.id for c in result.concepts} == set(full_catalog.concepts) - set(full_catalog.starts)
+    game = craftcore.Game(full_catalog)
+    for c in result.concepts[::10]:
+        assert c.depth_optimal and c.depth == len(game.plan(c.id, budget=5.0).steps)
+        assert c.successes >= 1 and c.tries == tries(c.held) and c.expected_tries is not None
+    assert [s.pack for s in result.packs] == [p.id for p in full_catalog.packs]
+    assert sum(s.concepts for s in result.packs) == len(result.concepts)
