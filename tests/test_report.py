@@ -135,3 +135,11 @@ def test_the_shipped_packs_report(full_catalog: craftcore.Catalog) -> None:
         assert c.successes >= 1 and c.tries == tries(c.held) and c.expected_tries is not None
     assert [s.pack for s in result.packs] == [p.id for p in full_catalog.packs]
     assert sum(s.concepts for s in result.packs) == len(result.concepts)
+
+
+def test_report_refuses_a_meaningless_threshold(tmp_path: pathlib.Path) -> None:
+    folder = str(write(tmp_path / "tiny"))
+    for bad in ("nan", "inf", "-5", "0", "lots"):
+        err = io.StringIO()
+        status = main(["report", folder, "--no-installed", "--wiki-tries", bad], stdout=io.StringIO(), stderr=err)
+        assert status == 2 and "--wiki-tries" in err.getvalue() and "Traceback" not in err.getvalue(), bad

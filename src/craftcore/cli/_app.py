@@ -253,7 +253,7 @@ def _pack_tools(command: Callable[..., argparse.ArgumentParser]) -> None:
     p.add_argument("--concepts", action="store_true", help="a line per concept before the per-pack summary")
     p.add_argument(
         "--wiki-tries",
-        type=float,
+        type=_positive,
         default=1000.0,
         metavar="N",
         help="flag concepts above this many expected random tries with no hinted near miss (default 1000)",
@@ -274,6 +274,19 @@ def _pack_tools(command: Callable[..., argparse.ArgumentParser]) -> None:
     )
     _budget(p)
     _installed_options(p)
+
+
+def _positive(text: str) -> float:
+    """A finite number above zero, for thresholds (``nan`` and ``inf`` would make every comparison meaningless)."""
+    import math
+
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"must be a finite number above 0, got {text!r}")
+    return value
 
 
 def _budget(p: argparse.ArgumentParser, default: float = 2.0) -> None:
