@@ -151,3 +151,19 @@ def test_no_warning_for_a_packs_own_shared_inputs_or_the_same_outputs(tmp_path: 
 
 def test_the_shipped_packs_add_no_outputs_to_each_others_recipes(full_catalog: craftcore.Catalog) -> None:
     assert [str(p) for p in full_catalog.problems() if p.code == "adds-outputs"] == []
+
+
+def test_renames_reach_the_review_and_help_logs(tmp_path: pathlib.Path) -> None:
+    old = load(write(tmp_path / "old"))
+    game = Game(old, clock=lambda: 5.0)
+    game.combine("a", "b")
+    game.plan("d")  # counted help naming d as its target
+    game.combine("a", "c")
+    (card,) = [c for c in game.review_cards() if c.concept == "d" and c.kind == "recipe"]
+    game.answer(card, card.answers, now=6.0)
+    game.save(tmp_path / "game.json")
+    new = load(write(tmp_path / "new", RENAMED))
+    loaded = Game.load(tmp_path / "game.json", new)
+    assert [h.target for h in loaded.help] == ["delta"]
+    assert [r.card for r in loaded.reviews] == ["recipe:delta"]
+    assert loaded.reviews[0].answer == tuple(new.renames.get(a, a) for a in game.reviews[0].answer)
