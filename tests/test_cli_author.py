@@ -207,6 +207,8 @@ def test_new_scaffold_passes_check(tmp_path: pathlib.Path) -> None:
     assert '[project.entry-points.craftcore]\ndemo_pack = "craftcore_demo_pack"' in pyproject
     test = (root / "tests" / "test_demo_pack.py").read_text(encoding="utf-8")
     assert "from craftcore.testing import check_pack, content_problems, play_everything" in test
+    assert "import craftcore_demo_pack" not in test  # the tests find the pack by its folder, installed or not
+    assert 'craftcore_packs = ["src/craftcore_demo_pack/pack"]' in pyproject
     status, out, _ = run("check", "--strict", "--content", info["pack_dir"], *NO_INSTALLED)
     assert status == 0, out
     catalog = craftcore.load_catalog(FOUNDATIONS_DIR, info["pack_dir"], installed=False)

@@ -33,6 +33,7 @@ PUBLIC_NAMES = [
     "PackError",
     "PackInfo",
     "PackSource",
+    "PackTest",
     "PathProgress",
     "Plan",
     "PlanStep",

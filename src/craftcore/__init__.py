@@ -79,7 +79,19 @@ from craftcore._game import AvailableView, DiscoveredView, Game
 from craftcore._help import Help, HelpStats
 from craftcore._loader import load_catalog
 from craftcore._mastery import MasteryCount, MasteryProgress
-from craftcore._model import Category, Concept, GameInfo, Hint, LearningPath, Pack, PackInfo, Recipe, Resource, Unlock
+from craftcore._model import (
+    Category,
+    Concept,
+    GameInfo,
+    Hint,
+    LearningPath,
+    Pack,
+    PackInfo,
+    PackTest,
+    Recipe,
+    Resource,
+    Unlock,
+)
 from craftcore._plugins import PluginManager, make_plugin_manager
 from craftcore._problems import Problem
 from craftcore._results import (
@@ -123,6 +135,7 @@ __all__ = [
     "PackError",
     "PackInfo",
     "PackSource",
+    "PackTest",
     "PathProgress",
     "Plan",
     "PlanStep",

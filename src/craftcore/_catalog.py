@@ -94,6 +94,8 @@ class Catalog:
     starts: tuple[str, ...]
     #: What the game is called and how it greets the player (from the packs' ``[game]`` tables).
     game: GameInfo = DEFAULT_GAME
+    #: Old concept id -> its new id, from the packs' ``[renames]`` tables: saves naming an old id load onto the new.
+    renames: FrozenMap[str, str] = attrs.field(factory=FrozenMap)
     #: Warnings found while loading (errors stop a load).
     warnings: tuple[Problem, ...] = attrs.field(default=(), eq=False)
     _plugins: pluggy.PluginManager | None = attrs.field(default=None, eq=False)
@@ -176,6 +178,7 @@ class Catalog:
             unlocks=tuple(u for p in ordered for u in p.unlocks),
             starts=tuple(c.id for c in concepts.values() if c.start),
             game=games[-1] if games else DEFAULT_GAME,
+            renames=FrozenMap({old: new for p in ordered for old, new in p.renames.items()}),
             warnings=warnings,
             plugins=plugins,
             sources=dict(sources or {}),

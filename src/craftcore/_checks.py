@@ -167,6 +167,8 @@ def check_packs(
                 owner[kind].setdefault(ident, lp.pack.id)
     for lp in ordered:
         _check_references(lp, visible[lp.pack.id], owner, problems)
+        _check_renames(lp, owner["concepts"], problems)
+    _check_added_outputs(ordered, problems)
     starts = [c.id for lp in ordered for c in lp.pack.concepts if c.start]
     if not starts:
         problems.append(Problem("error", "no-start", "no concept has start = true: a game would begin empty"))
@@ -188,9 +190,13 @@ def _check_references(
     refs.update(chain.from_iterable(p.steps for p in pack.paths))
     refs.update(chain.from_iterable(h.inputs for h in pack.hints))
     refs.update(chain.from_iterable(u.outputs for u in pack.unlocks))
+    refs.update(pack.renames.values())
+    for test in pack.tests:
+        refs.update((*test.concepts, *test.inputs, *((test.target,) if test.target else ())))
     bad = {i for i in refs if concept_owner.get(i) not in visible}
     bad_categories = {c.category for c in pack.concepts if category_owner.get(c.category) not in visible}
-    if not bad and not bad_categories:
+    bad_paths = {t.path for t in pack.tests if t.path is not None and owner["paths"].get(t.path) not in visible}
+    if not bad and not bad_categories and not bad_paths:
         return
 
     def ref(kind: str, ident: str, where: tuple[str, str], sub: str, what: str) -> None:
@@ -247,6 +253,64 @@ def _check_references(
         for cid in unlock.outputs:
             if cid in bad:
                 ref("concepts", cid, ("unlocks", str(i)), "outputs", "concept")
+    for old, new in pack.renames.items():
+        if new in bad:
+            ref("concepts", new, ("renames", old), "", "concept")
+    for i, test in enumerate(pack.tests):
+        for field in ("concepts", "inputs", "target"):
+            value = getattr(test, field)
+            for cid in (value,) if isinstance(value, str) else value or ():
+                if cid in bad:
+                    sub = {"concepts": test.kind if test.kind == "reachable" else "gives"}.get(field, field)
+                    ref("concepts", cid, ("tests", str(i)), sub, "concept")
+        if test.path in bad_paths:
+            ref("paths", test.path, ("tests", str(i)), "path", "learning path")
+
+
+def _check_renames(lp: LoadedPack, concept_owner: Mapping[str, str], problems: list[Problem]) -> None:
+    """A renamed id must be gone: a save naming it could not tell the old concept from the new one."""
+    for old in lp.pack.renames:
+        if old in concept_owner:
+            file, key, line = lp.sources.locate("renames", old)
+            problems.append(
+                Problem(
+                    "error",
+                    "bad-rename",
+                    f"{old!r} is renamed, but pack {concept_owner[old]!r} still defines a concept with that id",
+                    pack=lp.pack.id,
+                    file=file,
+                    key=key,
+                    line=line,
+                )
+            )
+
+
+def _check_added_outputs(ordered: Sequence[LoadedPack], problems: list[Problem]) -> None:
+    """Warn where a pack's recipe has the inputs of another pack's recipe: the two merge, so the later pack adds
+    outputs to a combination it does not own (every game that makes the first pack's concept gets them too)."""
+    first: dict[tuple[str, ...], Recipe] = {}
+    for lp in ordered:
+        for recipe in lp.pack.recipes:
+            earlier = first.setdefault(recipe.inputs, recipe)
+            if earlier.pack == recipe.pack:
+                continue
+            added = [c for c in recipe.outputs if c not in earlier.outputs]
+            if not added:
+                continue
+            file, key, line = lp.sources.locate("recipes", str(recipe.index))
+            problems.append(
+                Problem(
+                    "warning",
+                    "adds-outputs",
+                    f"{' + '.join(recipe.inputs)} is already a recipe of pack {earlier.pack!r} "
+                    f"(giving {', '.join(earlier.outputs)}): this recipe adds {', '.join(added)} to it, so every "
+                    "game that makes that combination discovers them too; use inputs of your own",
+                    pack=lp.pack.id,
+                    file=file,
+                    key=key,
+                    line=line,
+                )
+            )
 
 
 def _check_reachability(

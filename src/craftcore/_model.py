@@ -20,6 +20,7 @@ __all__ = [
     "LearningPath",
     "Pack",
     "PackInfo",
+    "PackTest",
     "PropertyValue",
     "Recipe",
     "Resource",
@@ -169,6 +170,43 @@ class GameInfo:
 DEFAULT_GAME = GameInfo(title="craftcore", intro="Combine what you have to discover something new.")
 
 
+#: What a ``[[tests]]`` table claims (see docs/pack-format.md, "Tests written in the pack").
+PackTestKind = Literal["reachable", "max_steps", "playable", "fails", "gives", "hints"]
+
+
+@attrs.frozen
+class PackTest:
+    """One ``[[tests]]`` table of a pack: a claim about the catalog that ``craftcore test`` and the pytest plugin
+    check (:mod:`craftcore._packtests` runs it)."""
+
+    kind: PackTestKind
+    pack: str
+    #: ``reachable``: the concepts; ``gives``: the outputs expected.
+    concepts: tuple[str, ...] = ()
+    #: ``max_steps``: the concept and the most combine steps its optimum may take.
+    target: str | None = None
+    max_steps: int | None = None
+    #: ``playable``: the learning path.
+    path: str | None = None
+    #: ``fails`` and ``gives``: the combination.
+    inputs: tuple[str, ...] = ()
+    #: An optional label for reports.
+    name: str | None = None
+    #: Where the table is: file, key path (``tests[2]``) and 1-based line.
+    file: str | None = attrs.field(default=None, eq=False)
+    key: str | None = attrs.field(default=None, eq=False)
+    line: int | None = attrs.field(default=None, eq=False)
+
+
+_NO_RENAMES: FrozenMap[str, str] = FrozenMap()
+
+
+def _frozen_renames(value: Mapping[str, str]) -> FrozenMap[str, str]:
+    if not value:
+        return _NO_RENAMES
+    return value if isinstance(value, FrozenMap) else FrozenMap(value)
+
+
 @attrs.frozen
 class PackInfo:
     """A pack's identity and where it was loaded from."""
@@ -200,6 +238,10 @@ class Pack:
     unlocks: tuple[Unlock, ...] = ()
     #: The pack's ``[game]`` table, if it has one.
     game: GameInfo | None = None
+    #: The pack's ``[[tests]]`` tables.
+    tests: tuple[PackTest, ...] = ()
+    #: ``[renames]``: old concept id -> the id that replaced it, applied to saves when they load.
+    renames: FrozenMap[str, str] = attrs.field(factory=FrozenMap, converter=_frozen_renames)
 
     @property
     def id(self) -> str:

@@ -25,6 +25,7 @@ from craftcore._model import (
     LearningPath,
     Pack,
     PackInfo,
+    PackTest,
     Recipe,
     Resource,
     Unlock,
@@ -108,6 +109,33 @@ class UnlockTable:
 
 
 @attrs.define
+class PackTestTable:
+    """A ``[[tests]]`` table: one of the shapes listed in :data:`TEST_SHAPES`, with an optional ``name``."""
+
+    name: str | None = None
+    reachable: list[str] | None = None
+    target: str | None = None
+    max_steps: int | None = None
+    path: str | None = None
+    playable: bool | None = None
+    inputs: list[str] | None = None
+    fails: bool | None = None
+    gives: list[str] | None = None
+    hints_hide_outputs: bool | None = None
+
+
+#: The keys of each kind of ``[[tests]]`` table (besides ``name``), for messages and docs.
+TEST_SHAPES: dict[str, tuple[str, ...]] = {
+    "reachable": ("reachable",),
+    "max_steps": ("target", "max_steps"),
+    "playable": ("path", "playable"),
+    "fails": ("inputs", "fails"),
+    "gives": ("inputs", "gives"),
+    "hints": ("hints_hide_outputs",),
+}
+
+
+@attrs.define
 class PackFile:
     """One TOML file of a pack, structured but not yet cross-checked."""
 
@@ -119,6 +147,8 @@ class PackFile:
     paths: dict[str, PathTable] = attrs.Factory(dict)
     hints: list[HintTable] = attrs.Factory(list)
     unlocks: list[UnlockTable] = attrs.Factory(list)
+    tests: list[PackTestTable] = attrs.Factory(list)
+    renames: dict[str, str] = attrs.Factory(dict)
 
 
 # --------------------------------------------------------------------------------------------------------------------
@@ -335,7 +365,12 @@ def read_pack(
 
 
 _TABLES: dict[str, type] = {"categories": CategoryTable, "concepts": ConceptTable, "paths": PathTable}
-_ARRAYS: dict[str, type] = {"recipes": RecipeTable, "hints": HintTable, "unlocks": UnlockTable}
+_ARRAYS: dict[str, type] = {
+    "recipes": RecipeTable,
+    "hints": HintTable,
+    "unlocks": UnlockTable,
+    "tests": PackTestTable,
+}
 
 
 def _structure_document(
@@ -368,6 +403,16 @@ def _structure_document(
         document.pack = structure(data["pack"], PackTable, "pack")
     if "game" in data:
         document.game = structure(data["game"], GameTable, "game")
+    if "renames" in data:
+        renames = data["renames"]
+        if not isinstance(renames, dict):
+            problems.append(make("wrong-type", 'renames must be a table of old_id = "new_id"', "renames"))
+        else:
+            for old, new in renames.items():
+                if isinstance(new, str):
+                    document.renames[old] = new
+                else:
+                    problems.append(make("wrong-type", "expected the new id, a string", f"renames.{old}"))
     for kind, cls in _TABLES.items():
         entries = data.get(kind, {})
         if not isinstance(entries, dict):
@@ -407,6 +452,21 @@ _SHAPES: dict[type, tuple[dict[str, type], dict[str, type]]] = {
     PathTable: ({"name": str, "description": str, "steps": list}, {}),
     HintTable: ({"inputs": list, "text": str}, {}),
     UnlockTable: ({"after": int, "outputs": list}, {}),
+    PackTestTable: (
+        {},
+        {
+            "name": str,
+            "reachable": list,
+            "target": str,
+            "max_steps": int,
+            "path": str,
+            "playable": bool,
+            "inputs": list,
+            "fails": bool,
+            "gives": list,
+            "hints_hide_outputs": bool,
+        },
+    ),
 }
 _RESOURCE_KEYS = frozenset({"title", "url", "kind"})
 
@@ -563,6 +623,8 @@ class _PackBuilder:
     paths: list[LearningPath] = attrs.Factory(list)
     hints: list[Hint] = attrs.Factory(list)
     unlocks: list[Unlock] = attrs.Factory(list)
+    tests: list[PackTest] = attrs.Factory(list)
+    renames: dict[str, str] = attrs.Factory(dict)
     game: GameInfo | None = None
     sources: SourceMap = attrs.Factory(SourceMap)
     #: One string object per id: the TOML parser makes a new string for every occurrence of an id, and a big world
@@ -653,6 +715,18 @@ class _PackBuilder:
             self.unlocks.append(
                 Unlock(after=unlock.after, outputs=tuple(unlock.outputs), pack=pid, index=len(self.unlocks))
             )
+        self._start_range("tests", len(self.tests), make)
+        for i, table in enumerate(doc.tests):
+            test = _pack_test(table, pid, f"tests[{i}]", make, problems)
+            if test is not None:
+                self.tests.append(test)
+        for old, new in doc.renames.items():
+            if self._define("renames", old, make, problems):
+                if not ID_PATTERN.match(new):
+                    problems.append(make("bad-id", f"id {new!r} is not lowercase snake_case", f"renames.{old}"))
+                elif new == old:
+                    problems.append(make("bad-value", f"{old!r} is renamed to itself", f"renames.{old}"))
+                self.renames[old] = new
 
     def _concept(self, cid: str, con: ConceptTable, make: _ProblemMaker, problems: list[Problem]) -> Concept:
         if not MIN_LEVEL <= con.level <= MAX_LEVEL:
@@ -713,4 +787,47 @@ class _PackBuilder:
             hints=tuple(self.hints),
             unlocks=tuple(self.unlocks),
             game=self.game,
+            tests=tuple(self.tests),
+            renames=self.renames,
         )
+
+
+def _pack_test(
+    table: PackTestTable, pack_id: str, key: str, make: _ProblemMaker, problems: list[Problem]
+) -> PackTest | None:
+    """The test a ``[[tests]]`` table states, or ``None`` (with a problem) when its keys fit no kind of test."""
+    given = {a.name for a in attrs.fields(PackTestTable) if a.name != "name" and getattr(table, a.name) is not None}
+    kind = next((k for k, keys in TEST_SHAPES.items() if given == set(keys)), None)
+    line = make.locator.line_of(key) if make.locator else None
+    if kind is None:
+        shapes = "; ".join("{" + ", ".join(keys) + "}" for keys in TEST_SHAPES.values())
+        have = ", ".join(sorted(given)) or "no test keys"
+        problems.append(make("bad-test", f"a test has one of the shapes {shapes}; this one has {have}", key))
+        return None
+    bad = None
+    if kind in ("playable", "fails", "hints") and getattr(table, TEST_SHAPES[kind][-1]) is not True:
+        bad = f"{TEST_SHAPES[kind][-1]} can only be true (leave the test out instead)"
+    elif kind == "reachable" and not table.reachable:
+        bad = "reachable lists no concept"
+    elif kind == "gives" and not table.gives:
+        bad = "gives lists no concept (to test that a combination gives nothing, use fails = true)"
+    elif kind == "max_steps" and table.max_steps is not None and table.max_steps < 0:
+        bad = "max_steps cannot be negative"
+    elif table.inputs is not None and not MIN_INPUTS <= len(table.inputs) <= MAX_INPUTS:
+        bad = f"a combination takes {MIN_INPUTS} to {MAX_INPUTS} inputs, this one has {len(table.inputs)}"
+    if bad is not None:
+        problems.append(make("bad-test", bad, key))
+        return None
+    return PackTest(
+        kind=kind,  # type: ignore[arg-type]
+        pack=pack_id,
+        concepts=tuple(table.reachable or table.gives or ()),
+        target=table.target,
+        max_steps=table.max_steps,
+        path=table.path,
+        inputs=tuple(table.inputs or ()),
+        name=table.name,
+        file=make.file,
+        key=key,
+        line=line,
+    )

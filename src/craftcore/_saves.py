@@ -154,7 +154,7 @@ def game_from_dict(
     source: str | None = None,
 ) -> Game:
     """Check save data against the format and the rules, and rebuild the game it describes."""
-    doc = _structure(data, source)
+    doc = _renamed(_structure(data, source), catalog.renames)
     loaded = {p.id: p for p in catalog.packs}
     for i, ref in enumerate(doc.packs):
         if ref.id not in loaded:
@@ -239,6 +239,29 @@ def _learning_logs(doc: _SaveDoc, catalog: Catalog, steps: int, source: str | No
             raise SaveError(f"unknown concept {h.target!r}", where=f"help[{i}].target", source=source)
         helps.append(Help(h.kind, h.time, h.after_step, tuple(tuple(sorted(x)) for x in h.inputs), h.target))
     return reviews, helps
+
+
+def _renamed(doc: _SaveDoc, renames: Mapping[str, str]) -> _SaveDoc:
+    """The save with the concept ids that packs have renamed (``[renames]``) replaced by their new ids."""
+    if not renames:
+        return doc
+
+    def ids(values: list[str]) -> list[str]:
+        return [renames.get(v, v) for v in values]
+
+    def card(card_id: str) -> str:  # "kind:concept" or "fact:concept:key"
+        kind, sep, rest = card_id.partition(":")
+        cid, more, key = rest.partition(":")
+        return f"{kind}{sep}{renames.get(cid, cid)}{more}{key}" if sep else card_id
+
+    steps = [attrs.evolve(s, inputs=ids(s.inputs), new=ids(s.new)) for s in doc.steps]
+    attempts = [attrs.evolve(a, inputs=ids(a.inputs)) for a in doc.attempts]
+    reviews = [attrs.evolve(r, card=card(r.card), answer=ids(r.answer)) for r in doc.reviews]
+    helps = [
+        attrs.evolve(h, inputs=[ids(x) for x in h.inputs], target=renames.get(h.target, h.target) if h.target else None)
+        for h in doc.help
+    ]
+    return attrs.evolve(doc, steps=steps, attempts=attempts, reviews=reviews, help=helps)
 
 
 def _check_inputs(inputs: list[str], catalog: Catalog, where: str, source: str | None) -> None:

@@ -201,6 +201,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("name", metavar="NAME", help="the pack's name: a folder of that name is created")
     p.add_argument("--dir", default=".", help="where to create it (default: the current folder)")
+    p.add_argument(
+        "--requires",
+        metavar="PACK",
+        action="append",
+        default=[],
+        help="an installed pack the new one builds on (repeatable; foundations is always required)",
+    )
+
+    _pack_tools(command)
 
     p = command(
         "packs",
@@ -217,13 +226,76 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _budget(p: argparse.ArgumentParser) -> None:
+def _pack_tools(command: Callable[..., argparse.ArgumentParser]) -> None:
+    """The commands of :mod:`craftcore.cli._packtools`: test, report, diff."""
+    json_opt = argparse.ArgumentParser(add_help=False)
+    json_opt.add_argument("--json", action="store_true", help="machine-readable output (see docs/cli.md)")
+    dirs_help = "pack folders, loaded with the installed packs they require (default: every installed pack)"
+    p = command(
+        "test",
+        _lazy("packtools", "cmd_test"),
+        "run the [[tests]] tables of packs: pass or fail per test with its file:line; exit status 1 on a failure",
+        "craftcore test my_pack/src/craftcore_my_pack/pack",
+        parents=[json_opt],
+    )
+    p.add_argument("dirs", nargs="*", metavar="DIR", help=dirs_help)
+    _budget(p, 5.0)
+    _installed_options(p)
+    p = command(
+        "report",
+        _lazy("packtools", "cmd_report"),
+        "the guessability report: per concept its depth, recipes, tries against successes, expected random tries, "
+        "hinted near misses; concepts likely to send a player to a wiki",
+        "craftcore report my_pack/src/craftcore_my_pack/pack --concepts",
+        parents=[json_opt],
+    )
+    p.add_argument("dirs", nargs="*", metavar="DIR", help=dirs_help)
+    p.add_argument("--concepts", action="store_true", help="a line per concept before the per-pack summary")
+    p.add_argument(
+        "--wiki-tries",
+        type=_positive,
+        default=1000.0,
+        metavar="N",
+        help="flag concepts above this many expected random tries with no hinted near miss (default 1000)",
+    )
+    _budget(p)
+    _installed_options(p)
+    p = command(
+        "diff",
+        _lazy("packtools", "cmd_diff"),
+        "what changed between two versions of a pack (folders, or an installed pack id), and which saves it breaks",
+        "craftcore diff attention path/to/new/attention/pack --saves saves/",
+        parents=[json_opt],
+    )
+    p.add_argument("old", metavar="OLD", help="a pack folder or the id of an installed pack")
+    p.add_argument("new", metavar="NEW", help="a pack folder or the id of an installed pack")
+    p.add_argument(
+        "--saves", metavar="DIR", help="check every save (*.json, *.toml) in this folder against the new version"
+    )
+    _budget(p)
+    _installed_options(p)
+
+
+def _positive(text: str) -> float:
+    """A finite number above zero, for thresholds (``nan`` and ``inf`` would make every comparison meaningless)."""
+    import math
+
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"must be a finite number above 0, got {text!r}")
+    return value
+
+
+def _budget(p: argparse.ArgumentParser, default: float = 2.0) -> None:
     p.add_argument(
         "--budget",
         type=float,
-        default=2.0,
+        default=default,
         metavar="SECONDS",
-        help="time allowed to search for the shortest learning path (default 2)",
+        help=f"time allowed to search for the shortest learning path (default {default:g})",
     )
 
 

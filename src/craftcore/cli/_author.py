@@ -106,7 +106,16 @@ def cmd_new(args: argparse.Namespace, console: Console) -> int:
     target = pathlib.Path(args.dir) / pathlib.Path(args.name).name
     if target.exists():
         raise CliError(f"{target} already exists; choose another name or --dir")
-    files = templates.render(pack_id)
+    requires = list(dict.fromkeys(args.requires))
+    if requires:
+        installed = {p.id for p in load_catalog(installed=True).packs}
+        unknown = [r for r in requires if r not in installed]
+        if unknown:
+            known = ", ".join(sorted(installed))
+            raise CliError(f"--requires: {', '.join(unknown)} is not an installed pack (installed: {known})", status=2)
+        if pack_id in installed:
+            raise CliError(f"a pack with id {pack_id!r} is installed already; choose another name", status=2)
+    files = templates.render(pack_id, requires)
     for relative, text in files.items():
         path = target / relative
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -129,9 +138,10 @@ def cmd_new(args: argparse.Namespace, console: Console) -> int:
     for relative in sorted(files):
         console.print(f"  {relative}")
     console.print("Next:")
-    console.print(f"  craftcore check {pack_dir}")
-    console.print(f"  (cd {target} && pytest)               # its tests (craftcore.testing)")
-    console.print(f"  pip install -e {target}               # then `craftcore play` includes it")
+    console.print(f"  cd {target}")
+    console.print("  pytest                       # its tests and [[tests]] tables; no install needed")
+    console.print(f"  craftcore check --strict --content {pack_dir.relative_to(target)}")
+    console.print("  pip install -e .             # then `craftcore play` includes it")
     return 0
 
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import craftcore
+from craftcore.schema import SCHEMA_PATH
 
 __all__ = ["distribution_name", "module_name", "render"]
 
@@ -51,8 +54,11 @@ where = ["src"]
 [tool.setuptools.package-data]
 {module} = ["pack/*.toml"]
 
+# Plain `pytest` runs tests/ and the pack's own [[tests]] tables (collected by craftcore's pytest plugin);
+# craftcore_packs tells the craftcore_catalog and craftcore_game fixtures which pack folder is under test.
 [tool.pytest.ini_options]
-testpaths = ["tests"]
+testpaths = ["tests", "src/{module}/pack"]
+craftcore_packs = ["src/{module}/pack"]
 """
 
 INIT = '''\
@@ -74,6 +80,7 @@ def craftcore_packs() -> list[craftcore.PackSource]:
 '''
 
 PACK_TOML = """\
+#:schema {schema}
 # The {title} pack. The format is described in craftcore's docs/pack-format.md.
 # Check it with:  craftcore check {pack_dir_hint}
 
@@ -82,7 +89,7 @@ id = "{pack_id}"
 name = "{title}"
 version = "0.1.0"
 description = "A new craftcore content pack: replace this with what the pack teaches."
-requires = ["foundations"]
+requires = {requires}
 
 # Concepts may use the categories of the packs this one requires (foundations declares mathematics, attention,
 # efficient_attention, linear_models, ssm, moe, optimization, production, deep_learning and systems) or new ones:
@@ -115,33 +122,70 @@ inputs = ["metrics", "probability"]
 text = "Probability turns metrics into averages and percentiles; to benchmark you also need something small to measure."
 """  # noqa: E501
 
+TESTS_TOML = """\
+#:schema {schema}
+# Claims about this pack that `craftcore test` and `pytest` check (docs/pack-format.md, "Tests written in the pack").
+
+[[tests]]
+reachable = ["{pack_id}_benchmark"]
+
+[[tests]]
+target = "{pack_id}_benchmark"
+max_steps = 6
+
+[[tests]]
+inputs = ["metrics", "tiny_models"]
+gives = ["{pack_id}_benchmark"]
+
+[[tests]]
+inputs = ["metrics", "probability"]
+fails = true
+
+[[tests]]
+path = "{pack_id}_first_steps"
+playable = true
+
+[[tests]]
+hints_hide_outputs = true
+"""
+
 TEST = '''\
-"""The {title} pack loads without errors or warnings, its content is complete, and it can be played through."""
+"""The {title} pack loads without errors or warnings, its content is complete, and it can be played through.
+
+These tests find the pack by its folder, so they pass before the distribution is installed; the pack's own
+``[[tests]]`` tables (src/{module}/pack/tests.toml) are collected by craftcore's pytest plugin, which also gives
+the fixtures ``craftcore_catalog`` and ``craftcore_game`` (the folder named by ``craftcore_packs`` in
+pyproject.toml, with the installed packs it requires).
+"""
 
 from __future__ import annotations
 
+import pathlib
+
+import craftcore
 from craftcore.testing import check_pack, content_problems, play_everything
-from {module} import PACK_DIR
 
 PACK_ID = "{pack_id}"
+PACK_DIR = pathlib.Path(__file__).resolve().parents[1] / "src" / "{module}" / "pack"
 
 
 def test_pack_loads_without_problems() -> None:
-    # The built-in foundations pack plus this one; pass installed=True if it requires installed packs.
-    catalog = check_pack(PACK_DIR)
+    catalog = check_pack(PACK_DIR)  # with the installed packs it requires; fails on any error or warning
     assert PACK_ID in {{p.id for p in catalog.packs}}
 
 
-def test_content_is_complete() -> None:
-    catalog = check_pack(PACK_DIR)
-    assert content_problems(catalog, packs=[PACK_ID]) == []
+def test_content_is_complete(craftcore_catalog: craftcore.Catalog) -> None:
+    assert content_problems(craftcore_catalog, packs=[PACK_ID]) == []
 
 
-def test_every_concept_is_discovered_by_playing() -> None:
-    catalog = check_pack(PACK_DIR)
-    ours = [c.id for c in catalog.concepts.values() if c.pack == PACK_ID]
-    game = play_everything(catalog, targets=ours)
+def test_every_concept_is_discovered_by_playing(craftcore_catalog: craftcore.Catalog) -> None:
+    ours = [c.id for c in craftcore_catalog.concepts.values() if c.pack == PACK_ID]
+    game = play_everything(craftcore_catalog, targets=ours)
     assert set(ours) <= set(game.discovered)
+
+
+def test_a_new_game_begins_with_the_start_concepts(craftcore_game: craftcore.Game) -> None:
+    assert set(craftcore_game.discovered) == set(craftcore_game.catalog.starts)
 '''
 
 README = """\
@@ -149,17 +193,23 @@ README = """\
 
 A content pack for [craftcore](https://pypi.org/project/craftcore/).
 
-    pip install -e .                      # then `craftcore play` includes the pack
-    craftcore check src/{module}/pack     # load and lint it
-    pytest                                # its tests
+    pytest                                          # its tests (they find the pack by its folder)
+    craftcore check --strict --content src/{module}/pack
+    craftcore test src/{module}/pack                # the [[tests]] tables alone
+    craftcore report --concepts src/{module}/pack   # how guessable each concept is
+    pip install -e .                                # then `craftcore play` includes the pack
 
 The content lives in `src/{module}/pack/*.toml`.
 """
 
 
-def render(pack_id: str) -> dict[str, str]:
-    """The files of a new pack distribution, by path relative to its root."""
+def render(pack_id: str, requires: Sequence[str] = ()) -> dict[str, str]:
+    """The files of a new pack distribution, by path relative to its root.
+
+    :param requires: ids of installed packs it builds on, besides ``foundations`` (whose concepts the example uses).
+    """
     module = module_name(pack_id)
+    needs = list(dict.fromkeys(["foundations", *requires]))
     values = {
         "pack_id": pack_id,
         "title": _title(pack_id),
@@ -167,6 +217,8 @@ def render(pack_id: str) -> dict[str, str]:
         "dist": distribution_name(pack_id),
         "floor": _craftcore_floor(),
         "pack_dir_hint": f"src/{module}/pack",
+        "requires": "[" + ", ".join(f'"{r}"' for r in needs) + "]",
+        "schema": SCHEMA_PATH.as_uri(),
     }
     return {
         "pyproject.toml": PYPROJECT.format(**values),
@@ -174,5 +226,6 @@ def render(pack_id: str) -> dict[str, str]:
         f"src/{module}/__init__.py": INIT.format(**values),
         f"src/{module}/py.typed": "",
         f"src/{module}/pack/pack.toml": PACK_TOML.format(**values),
+        f"src/{module}/pack/tests.toml": TESTS_TOML.format(**values),
         f"tests/test_{pack_id}.py": TEST.format(**values),
     }
