@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import attrs
 
 from craftcore._catalog import Catalog
 from craftcore._errors import CraftError
 from craftcore._game import Game
+from craftcore._lint import landmarks
 from craftcore._model import Concept, Hint, PackTest
 from craftcore._packfile import read_pack
 from craftcore._problems import Problem
@@ -159,8 +160,12 @@ def _unobtainable(catalog: Catalog, inputs: Sequence[str]) -> str:
 
 
 def _hints(catalog: Catalog, test: PackTest, budget: float) -> str:
+    marks = landmarks(catalog)
     found = [
-        (hint, named) for hint in catalog.hints.values() if hint.pack == test.pack for named in spoilers(catalog, hint)
+        (hint, named)
+        for hint in catalog.hints.values()
+        if hint.pack == test.pack
+        for named in spoilers(catalog, hint, marks)
     ]
     if not found:
         return ""
@@ -207,9 +212,14 @@ def _one_apart(a: Sequence[str], b: Sequence[str]) -> bool:
     return len(rest) == 1
 
 
-def spoilers(catalog: Catalog, hint: Hint) -> list[str]:
+def spoilers(catalog: Catalog, hint: Hint, marks: Mapping[str, frozenset[str]] | None = None) -> list[str]:
     """The concepts a hint's combination nearly makes (:func:`near_misses`) that the hint's text names (by name,
-    alias or id, as whole words, case-insensitive; the combination's own concepts may be named)."""
+    alias or id, as whole words, case-insensitive). The combination's own concepts may be named, and so may every
+    concept a player holding them must already have found (their landmarks, see :func:`craftcore._lint.landmarks`):
+    naming what the player knows gives nothing away."""
+    if marks is None:
+        marks = landmarks(catalog)
+    held = set().union(*(marks.get(c, frozenset()) for c in hint.inputs))
     text = hint.text.casefold()
     for cid in hint.inputs:  # naming an input is fine, and "Attention" inside "Standard Attention" is not a spoiler
         for word in _words(catalog.concepts[cid]):
@@ -217,7 +227,7 @@ def spoilers(catalog: Catalog, hint: Hint) -> list[str]:
     return [
         c
         for c in near_misses(catalog, hint.inputs)
-        if any(re.search(rf"(?<!\w){re.escape(w)}(?!\w)", text) for w in _words(catalog.concepts[c]))
+        if c not in held and any(re.search(rf"(?<!\w){re.escape(w)}(?!\w)", text) for w in _words(catalog.concepts[c]))
     ]
 
 

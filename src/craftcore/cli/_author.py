@@ -107,15 +107,19 @@ def cmd_new(args: argparse.Namespace, console: Console) -> int:
     if target.exists():
         raise CliError(f"{target} already exists; choose another name or --dir")
     requires = list(dict.fromkeys(args.requires))
+    inputs = templates.EXAMPLE_INPUTS[0]
     if requires:
-        installed = {p.id for p in load_catalog(installed=True).packs}
+        everything = load_catalog(installed=True)
+        installed = {p.id for p in everything.packs}
         unknown = [r for r in requires if r not in installed]
         if unknown:
             known = ", ".join(sorted(installed))
             raise CliError(f"--requires: {', '.join(unknown)} is not an installed pack (installed: {known})", status=2)
         if pack_id in installed:
             raise CliError(f"a pack with id {pack_id!r} is installed already; choose another name", status=2)
-    files = templates.render(pack_id, requires)
+        free = [pair for pair in templates.EXAMPLE_INPUTS if not everything.recipes_for(pair)]
+        inputs = free[0] if free else inputs
+    files = templates.render(pack_id, requires, inputs)
     for relative, text in files.items():
         path = target / relative
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -108,14 +108,14 @@ resources = [
 ]
 
 [[recipes]]
-inputs = ["metrics", "tiny_models"]
+inputs = ["{first}", "{second}"]
 outputs = ["{pack_id}_benchmark"]
 why = "Metrics say what to measure and a small model makes measuring cheap: together they give a benchmark to rerun after every change."
 
 [paths.{pack_id}_first_steps]
 name = "{title}: first steps"
 description = "From a neural network to the pack's example benchmark."
-steps = ["neural_networks", "metrics", "tiny_models", "{pack_id}_benchmark"]
+steps = ["neural_networks", "{first}", "{second}", "{pack_id}_benchmark"]
 
 [[hints]]
 inputs = ["metrics", "probability"]
@@ -134,7 +134,7 @@ target = "{pack_id}_benchmark"
 max_steps = 6
 
 [[tests]]
-inputs = ["metrics", "tiny_models"]
+inputs = ["{first}", "{second}"]
 gives = ["{pack_id}_benchmark"]
 
 [[tests]]
@@ -203,10 +203,21 @@ The content lives in `src/{module}/pack/*.toml`.
 """
 
 
-def render(pack_id: str, requires: Sequence[str] = ()) -> dict[str, str]:
+#: Combinations of foundations concepts the example recipe may use, in order of preference: ``craftcore new`` takes
+#: the first that no loaded pack uses already, so the example's exact ``gives`` test holds whatever it builds on.
+EXAMPLE_INPUTS: tuple[tuple[str, str], ...] = (
+    ("metrics", "tiny_models"),
+    ("profiling", "tiny_models"),
+    ("metrics", "profiling"),
+    ("bottleneck_analysis", "tiny_models"),
+)
+
+
+def render(pack_id: str, requires: Sequence[str] = (), inputs: tuple[str, str] = EXAMPLE_INPUTS[0]) -> dict[str, str]:
     """The files of a new pack distribution, by path relative to its root.
 
     :param requires: ids of installed packs it builds on, besides ``foundations`` (whose concepts the example uses).
+    :param inputs: the two concepts the example recipe combines.
     """
     module = module_name(pack_id)
     needs = list(dict.fromkeys(["foundations", *requires]))
@@ -219,6 +230,8 @@ def render(pack_id: str, requires: Sequence[str] = ()) -> dict[str, str]:
         "pack_dir_hint": f"src/{module}/pack",
         "requires": "[" + ", ".join(f'"{r}"' for r in needs) + "]",
         "schema": SCHEMA_PATH.as_uri(),
+        "first": inputs[0],
+        "second": inputs[1],
     }
     return {
         "pyproject.toml": PYPROJECT.format(**values),
