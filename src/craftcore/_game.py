@@ -6,7 +6,7 @@ import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from types import MappingProxyType
-from typing import Any, Final, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Final, Literal, TypeVar
 
 import attrs
 import pluggy
@@ -30,6 +30,7 @@ from craftcore._results import (
     Attempt,
     CombineResult,
     Discovery,
+    NextStep,
     PathProgress,
     Plan,
     Prerequisites,
@@ -49,6 +50,9 @@ from craftcore._review import (
     is_right,
 )
 from craftcore._rules import LEVELS, MAX_INPUTS, MIN_INPUTS, default_points, level_for_score, relevel, score_for_level
+
+if TYPE_CHECKING:
+    from craftcore._planning import Cost
 
 __all__ = ["MAX_ATTEMPTS", "AvailableView", "DiscoveredView", "Game"]
 
@@ -671,24 +675,45 @@ class Game:
         nxt = next((s for s in path.steps if s not in discovered), None)
         return PathProgress(path, done, nxt)
 
-    def plan(self, target: str, *, budget: float = 1.0, record: bool = True) -> Plan:
-        """The fewest combine actions that obtain ``target`` from the current state, in an executable order.
+    def plan(self, *targets: str, budget: float = 1.0, cost: Cost | None = None, record: bool = True) -> Plan:
+        """The fewest combine actions that obtain every one of ``targets`` from the current state, in an executable
+        order (one target, or several: the plan then obtains all of them).
 
         Unless ``record`` is false, a plan with steps is counted in :attr:`help` (the discoveries it names then
         count as guided).
 
         :param budget: seconds of search; when it runs out the best plan found is returned with
             ``optimal=False`` and its proven ``lower_bound``.
-        :raises UnknownConcept: ``target`` is not a concept.
-        :raises Unreachable: no sequence of combinations obtains it from here.
+        :param cost: minimise a per-concept cost instead of the number of combinations: a mapping concept id ->
+            non-negative number (missing ids cost 0), or the name of a numeric concept property. A plan then costs
+            the summed cost of the concepts it discovers (``plan.cost``).
+        :raises UnknownConcept: a target is not a concept.
+        :raises Unreachable: no sequence of combinations obtains them from here.
+        :raises ValueError: no target, or a cost that is negative or not a number.
         """
         from craftcore._planning import plan_for
 
-        self.catalog.concept(target)
-        found = plan_for(self.catalog, self._state.discovered, target, budget=budget)
+        for target in targets:
+            self.catalog.concept(target)
+        found = plan_for(self.catalog, self._state.discovered, *targets, budget=budget, cost=cost)
         if not found.steps:
             return found
-        return self._helped("plan", tuple(tuple(s.inputs) for s in found.steps), target, found, record)
+        return self._helped("plan", tuple(tuple(s.inputs) for s in found.steps), found.target, found, record)
+
+    def best_next(self, *targets: str, budget: float = 1.0) -> NextStep | None:
+        """The discovery available now that shortens the optimal plan to ``targets`` the most, with its reason;
+        None when every target is discovered.
+
+        :raises UnknownConcept: a target is not a concept.
+        :raises Unreachable: some target cannot be obtained from here.
+        """
+        from craftcore._planning import best_next
+
+        if not targets:
+            raise ValueError("best_next needs at least one target")
+        for target in targets:
+            self.catalog.concept(target)
+        return best_next(self.catalog, self._state.discovered, *targets, budget=budget)
 
     def prerequisites(self, target: str, *, budget: float = 1.0) -> Prerequisites:
         """Everything ``target`` depends on along its optimal plan from the start set, in layers."""

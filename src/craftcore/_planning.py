@@ -1,33 +1,82 @@
-"""The path query: optimal plans over a catalog, and the prerequisite view built on them."""
+"""The path query: optimal plans over a catalog, the prerequisite view built on them, and the best next discovery."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+import math
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from craftcore._errors import Unreachable
-from craftcore._results import Plan, PlanStep, Prerequisites
+from craftcore._results import NextStep, Plan, PlanStep, Prerequisites
 
 if TYPE_CHECKING:
     from craftcore._catalog import Catalog
 
-__all__ = ["plan_for", "prerequisites"]
+__all__ = ["Cost", "best_next", "plan_for", "prerequisites", "weights_for"]
+
+#: A per-concept cost: a mapping concept id -> non-negative number (missing ids cost 0), or the name of a numeric
+#: concept property (concepts without it cost 0).
+Cost = Mapping[str, float] | str
 
 
-def plan_for(catalog: Catalog, have: Collection[str], target: str, *, budget: float = 1.0) -> Plan:
-    """The fewest combine actions that obtain ``target`` from the concepts in ``have``.
+def weights_for(catalog: Catalog, cost: Cost) -> list[float]:
+    """One weight per planner fact (the catalog's concepts, in order) for ``cost``.
+
+    :raises ValueError: a negative or non-numeric cost, or a property that no concept has as a number.
+    """
+    weights: list[float] = []
+    if isinstance(cost, str):
+        found = False
+        for concept in catalog.concepts.values():
+            value = concept.properties.get(cost, 0)
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise ValueError(f"property {cost!r} of {concept.id!r} is not a number: {value!r}")
+            found = found or cost in concept.properties
+            weights.append(float(value))
+        if not found:
+            raise ValueError(f"no concept has a property {cost!r}")
+    else:
+        unknown = sorted(set(cost) - set(catalog.concepts))
+        if unknown:
+            raise ValueError(f"costs for unknown concepts: {', '.join(unknown[:5])}")
+        weights = [float(cost.get(cid, 0.0)) for cid in catalog.concepts]
+    bad = [w for w in weights if not (w >= 0 and math.isfinite(w))]
+    if bad:
+        raise ValueError(f"costs must be finite and non-negative, got {bad[0]!r}")
+    return weights
+
+
+def plan_for(
+    catalog: Catalog,
+    have: Collection[str],
+    *targets: str,
+    budget: float = 1.0,
+    cost: Cost | None = None,
+    engine: str = "auto",
+) -> Plan:
+    """The fewest combine actions (or, with ``cost``, the cheapest) that obtain every concept of ``targets`` from
+    the concepts in ``have``.
 
     One action is one combine call: recipes with the same inputs fire together, so they are planned as one action.
-    Concepts behind an unlock that has not fired are not planned for.
+    Concepts behind an unlock that has not fired are not planned for. With ``cost``, a plan costs the summed cost of
+    the concepts it discovers (by-products included).
 
-    :raises Unreachable: no sequence of combinations obtains ``target`` from ``have``.
+    :raises Unreachable: no sequence of combinations obtains every target from ``have``.
     """
-    if target in have:
-        return Plan(target, (), True, 0)
+    if not targets:
+        raise ValueError("plan_for needs at least one target")
+    targets = tuple(dict.fromkeys(targets))
+    weights = weights_for(catalog, cost) if cost is not None else None
+    if all(t in have for t in targets):
+        return Plan(targets, (), True, 0, 0.0 if weights is not None else None)
     planner, fact, actions = catalog.planner()
-    solution = planner.solve((fact[c] for c in have if c in fact), (fact[target],), budget=budget)
+    solution = planner.solve(
+        (fact[c] for c in have if c in fact), [fact[t] for t in targets], budget=budget, weights=weights, engine=engine
+    )
     if solution is None:
-        raise Unreachable(target, "none of the recipes that make it can be completed from what is discovered")
+        missing = [t for t in targets if t not in have]
+        name = missing[0] if len(missing) == 1 else ", ".join(missing)
+        raise Unreachable(name, "none of the recipes that make it can be completed from what is discovered")
     obtained = set(have)
     steps = []
     for a in solution.actions:
@@ -35,7 +84,39 @@ def plan_for(catalog: Catalog, have: Collection[str], target: str, *, budget: fl
         outs = tuple(c for c in action.outputs if c not in obtained)
         obtained.update(outs)
         steps.append(PlanStep(action.inputs, outs, action.requires))
-    return Plan(target, tuple(steps), solution.optimal, solution.lower_bound)
+    return Plan(targets, tuple(steps), solution.optimal, solution.lower_bound, solution.cost)
+
+
+def best_next(catalog: Catalog, have: Collection[str], *targets: str, budget: float = 1.0) -> NextStep | None:
+    """The discovery available now that shortens the optimal plan to ``targets`` the most; None when every target is
+    discovered.
+
+    No single step shortens a plan by more than one (the rest of a plan after it is a plan from before it), so the
+    best steps are exactly the first steps of the optimal plans: among the steps of an optimal plan that can be made
+    now, the one that discovers a target, else the one that discovers the most.
+
+    :raises Unreachable: some target cannot be obtained from ``have``.
+    """
+    plan = plan_for(catalog, have, *targets, budget=budget)
+    if not plan.steps:
+        return None
+    ready = [s for s in plan.steps if set(s.inputs) | set(s.requires) <= set(have)]
+    goal = set(plan.targets)
+    step = max(ready, key=lambda s: (bool(goal.intersection(s.outputs)), len(s.outputs)))
+    length = len(plan.steps)
+    names = ", ".join(catalog.concepts[t].name for t in plan.targets)
+    made = ", ".join(catalog.concepts[c].name for c in step.outputs)
+    if plan.optimal:
+        reason = (
+            f"it discovers {made} and is a first step of a shortest way to {names}: "
+            f"{length - 1} combination{'s' if length != 2 else ''} left after it instead of {length}"
+        )
+    else:
+        reason = (
+            f"it discovers {made} and is a first step of the best plan found to {names} ({length} combinations, "
+            f"at least {math.ceil(plan.lower_bound)} needed); {length - 1} left after it"
+        )
+    return NextStep(step.inputs, step.outputs, plan.targets, length, length - 1, plan.optimal, reason)
 
 
 def prerequisites(catalog: Catalog, target: str, *, budget: float = 1.0) -> Prerequisites:
@@ -53,13 +134,13 @@ def prerequisites(catalog: Catalog, target: str, *, budget: float = 1.0) -> Prer
         for out in step.outputs:
             depth.setdefault(out, level)
     layers: dict[int, list[str]] = {}
-    for cid in _ordered(used, plan, catalog.starts):
+    for cid in _ordered(used, plan.steps, catalog.starts):
         layers.setdefault(depth.get(cid, 0), []).append(cid)
     return Prerequisites(target, tuple(tuple(layers[k]) for k in sorted(layers)))
 
 
-def _ordered(used: set[str], plan: Plan, starts: Iterable[str]) -> list[str]:
+def _ordered(used: set[str], steps: Sequence[PlanStep], starts: Iterable[str]) -> list[str]:
     order = [c for c in starts if c in used]
-    for step in plan.steps:
+    for step in steps:
         order += [c for c in step.outputs if c in used]
     return list(dict.fromkeys(order))

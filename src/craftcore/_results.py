@@ -13,6 +13,7 @@ __all__ = [
     "Attempt",
     "CombineResult",
     "Discovery",
+    "NextStep",
     "PathProgress",
     "Plan",
     "PlanStep",
@@ -106,17 +107,37 @@ class PlanStep:
     requires: tuple[str, ...] = ()
 
 
+def _targets(value: str | Sequence[str]) -> tuple[str, ...]:
+    return (value,) if isinstance(value, str) else tuple(value)
+
+
 @attrs.frozen
 class Plan(Sequence[PlanStep]):
-    """The fewest combine actions that obtain ``target`` from a game's state, in an executable order.
+    """The cheapest combine actions that obtain ``targets`` from a game's state, in an executable order.
 
-    ``optimal`` says the length is proven minimal; otherwise ``lower_bound`` is the best proven bound.
+    Unweighted, a plan's cost is its number of steps; with weights (``Game.plan(..., cost=...)``) it is the summed
+    weight of the concepts the steps discover. ``optimal`` says the cost is proven minimal; otherwise ``lower_bound``
+    is the best proven bound on it. Never claimed optimal without proof.
     """
 
-    target: str
+    #: The concepts to obtain (a single id is accepted and stored as a 1-tuple).
+    targets: tuple[str, ...] = attrs.field(converter=_targets)
     steps: tuple[PlanStep, ...]
     optimal: bool
-    lower_bound: int
+    #: A proven lower bound on the optimal cost (never above :attr:`cost`).
+    lower_bound: float
+    #: The plan's cost under the weights it was planned with; None for an unweighted plan (the cost is its length).
+    weighted_cost: float | None = None
+
+    @property
+    def target(self) -> str:
+        """The target of a one-target plan (for several targets: the first of :attr:`targets`)."""
+        return self.targets[0]
+
+    @property
+    def cost(self) -> float:
+        """What the plan minimises: its number of steps, or its summed weight when planned with weights."""
+        return len(self.steps) if self.weighted_cost is None else self.weighted_cost
 
     @overload
     def __getitem__(self, index: int) -> PlanStep: ...
@@ -133,8 +154,28 @@ class Plan(Sequence[PlanStep]):
 
     @property
     def gap(self) -> float:
-        """Length over lower bound (1.0 when proven optimal)."""
-        return len(self.steps) / self.lower_bound if self.lower_bound else 1.0
+        """Cost over lower bound (1.0 when proven optimal)."""
+        return self.cost / self.lower_bound if self.lower_bound else 1.0
+
+
+@attrs.frozen
+class NextStep:
+    """The discovery available now that shortens the optimal plan to some targets the most (``Game.best_next``)."""
+
+    #: What to combine (sorted).
+    inputs: tuple[str, ...]
+    #: What it discovers.
+    outputs: tuple[str, ...]
+    #: The targets it was chosen for.
+    targets: tuple[str, ...]
+    #: The plan length to the targets before this step (a proven optimum when ``optimal``).
+    before: int
+    #: The plan length after it: ``before - 1`` (no single step can shorten a plan by more).
+    after: int
+    #: True when ``before`` is proven optimal, so the step is provably on a shortest way.
+    optimal: bool
+    #: Why, in one sentence.
+    reason: str
 
 
 @attrs.frozen

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import time
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 
+from . import exact as _exact
 from .lmcut import lm_cut
 from .local import LocalTask, TaskIndex
-from .relaxed import bits, extract, h_add, h_max, h_sa, masks, remove_redundant
+from .relaxed import bits, executable_order, extract, h_add, h_max, h_sa, masks, remove_redundant
 from .search import branch_and_bound
 from .task import Solution, Task, replay
+from .weighted import a_star, order, plan_cost, weighted_task
 
 
 def _forced_prefix(lt: LocalTask) -> tuple[LocalTask, list[int]]:
@@ -91,12 +93,23 @@ def _prune(lt: LocalTask, best: list[int]) -> LocalTask:
     return lt.restrict(keep)
 
 
+#: Seconds of pure-Python search before the exact engine takes over (when installed); enough for every shipped
+#: concept.
+SEARCH_SLICE = 0.02
+
+
+def _slice(clock: Callable[[], float], deadline: float) -> float:
+    """The deadline of the pure-Python slice: a short one, or 5% of the budget left when that is longer."""
+    now = clock()
+    return min(deadline, now + max(SEARCH_SLICE, 0.05 * (deadline - now)))
+
+
 class Planner:
     """Optimal delete-free planning over one task; build once, then call :meth:`solve` for many queries.
 
     >>> task = Task.from_lists(4, pre=[[0], [0, 1], [1]], add=[[1], [2], [3]])
     >>> Planner(task).solve([0], [2])
-    Solution(actions=(0, 1), optimal=True, lower_bound=2, expanded=0)
+    Solution(actions=(0, 1), optimal=True, lower_bound=2, expanded=0, cost=None)
     """
 
     def __init__(self, task: Task) -> None:
@@ -117,20 +130,40 @@ class Planner:
             return None
         return _forced_prefix(lt)
 
-    def solve(self, init: Iterable[int], goals: Iterable[int], *, budget: float = 1.0,
-              clock: Callable[[], float] = time.perf_counter) -> Solution | None:
-        """A shortest plan reaching ``goals`` from ``init``, or None when some goal is unreachable.
+    def solve(
+        self,
+        init: Iterable[int],
+        goals: Iterable[int],
+        *,
+        budget: float = 1.0,
+        clock: Callable[[], float] = time.perf_counter,
+        engine: str = "auto",
+        weights: Sequence[float] | None = None,
+    ) -> Solution | None:
+        """A cheapest plan reaching every fact of ``goals`` from ``init``, or None when some goal is unreachable.
 
         :param budget: seconds of ``clock`` time for proving optimality.  When it runs out the best plan found so far
             is returned with the best proven lower bound (``optimal`` is then True only if they meet).  A relaxed plan
             and its clean-up always run, whatever the budget, so the answer is always a valid plan.
+        :param engine: ``"search"``: the pure-Python engines only; ``"exact"``: the CP-SAT model only (when
+            installed); ``"auto"``: the pure-Python engine for a short slice, then, if installed and still unproven,
+            the CP-SAT model for the rest of the budget.
+        :param weights: one non-negative weight per fact: minimise the summed weight of the facts the plan adds
+            (each paid once) instead of the number of actions.
         """
+        if engine not in ("auto", "search", "exact"):
+            raise ValueError(f"engine must be 'auto', 'search' or 'exact', not {engine!r}")
         deadline = clock() + budget
         init = set(init)  # iterables may be one-shot
+        goals = set(goals)
+        if weights is not None and (len(weights) != self.task.n_facts or any(not w >= 0 for w in weights)):
+            raise ValueError("weights must give one non-negative number per fact")
         built = self._local(init, goals)
         if built is None:
             return None
         lt, prefix = built
+        if weights is not None:
+            return self._solve_weighted(init, goals, lt, prefix, weights, clock, deadline, engine)
         if not lt.goals:
             return Solution(tuple(prefix), True, len(prefix), 0)
         pre_mask, add_mask, goal = masks(lt)
@@ -144,14 +177,79 @@ class Planner:
             best = [where[o] for o in plan_orig]
             landmarks = lm_cut(lt, clock=clock, deadline=deadline) or []
             lower = max(lower, len(landmarks))
-            if lower < len(best) and clock() < deadline:
-                outcome = branch_and_bound(lt, best, lower, clock, deadline)
+            use_exact = _exact.AVAILABLE and engine != "search"
+            if lower < len(best) and clock() < deadline and engine != "exact":
+                outcome = branch_and_bound(lt, best, lower, clock, _slice(clock, deadline) if use_exact else deadline)
                 best, lower, effort = outcome.plan, outcome.lower_bound, outcome.nodes
+            if use_exact and lower < len(best) and clock() < deadline:
+                found = _exact.solve_exact(lt, best, lower, landmarks, clock, deadline)
+                if found is not None:
+                    pm, am, gm = masks(lt)
+                    ordered = executable_order(found[0], pm, am, gm)
+                    if ordered is not None and len(ordered) < len(best):
+                        best = ordered
+                    lower = max(lower, int(found[1]))
         actions = tuple(prefix + [lt.orig[a] for a in best])
         if replay(self.task, init, actions) is None:  # pragma: no cover - a bug if it happens
             raise AssertionError("planner produced an invalid plan")
         bound = len(prefix) + min(lower, len(best))
         return Solution(actions, bound == len(actions), bound, effort)
+
+    def _solve_weighted(
+        self,
+        init: set[int],
+        goals: set[int],
+        lt: LocalTask,
+        prefix: list[int],
+        weights: Sequence[float],
+        clock: Callable[[], float],
+        deadline: float,
+        engine: str,
+    ) -> Solution:
+        """:meth:`solve` with weights: forced actions first (every plan has them), then A* and/or CP-SAT."""
+        task = self.task
+        held = set(init)
+        prefix_cost = 0.0
+        for a in prefix:
+            for f in task.add[a]:
+                if f not in held:
+                    held.add(f)
+                    prefix_cost += weights[f]
+        left = sorted(goals - held)
+        best: list[int] = []
+        best_cost = lower = 0.0
+        effort = 0
+        wt: LocalTask | None = None
+        if left:
+            wt, facts = weighted_task(lt.orig, task.pre, task.add, held, left)
+            weight = [float(weights[f]) for f in facts]
+            pre_mask, add_mask, goal = masks(lt)
+            position = {o: i for i, o in enumerate(wt.orig)}
+            relaxed = order(wt, [position[lt.orig[a]] for a in _upper_bound(lt, pre_mask, add_mask, goal)])
+            assert relaxed is not None
+            best, best_cost = relaxed, plan_cost(relaxed, wt.add, weight, set())
+            lower = sum(weight[g] for g in wt.goals)  # each goal is paid for
+            use_exact = _exact.AVAILABLE and engine != "search"
+            if lower < best_cost and engine != "exact":
+                best, best_cost, lower = a_star(
+                    wt, weight, best, best_cost, clock, _slice(clock, deadline) if use_exact else deadline
+                )
+                effort = 1
+            if use_exact and lower < best_cost and clock() < deadline:
+                found = _exact.solve_exact(wt, best, lower, [], clock, deadline, fact_cost=weight)
+                if found is not None:
+                    ordered = order(wt, found[0])
+                    if ordered is not None:
+                        cost = plan_cost(ordered, wt.add, weight, set())
+                        if cost < best_cost:
+                            best, best_cost = ordered, cost
+                    lower = max(lower, found[1])
+        actions = tuple(prefix + [wt.orig[a] for a in best] if wt is not None else prefix)
+        if replay(task, init, actions) is None:  # pragma: no cover - a bug if it happens
+            raise AssertionError("planner produced an invalid plan")
+        total = prefix_cost + best_cost
+        bound = min(total, prefix_cost + lower)
+        return Solution(actions, bound >= total - 1e-9 * max(1.0, total), bound, effort, cost=total)
 
     def lower_bound(self, init: Iterable[int], goals: Iterable[int]) -> int:
         """LM-cut's admissible lower bound on the number of actions (after forced actions are applied).

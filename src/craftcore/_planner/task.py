@@ -59,12 +59,14 @@ class Solution:
 
     #: Action ids, executable in this order from the initial facts; each adds at least one new fact.
     actions: tuple[int, ...]
-    #: True only when proven optimal, that is when ``len(actions) == lower_bound``.
+    #: True only when proven optimal, that is when the plan's cost equals ``lower_bound``.
     optimal: bool
-    #: A proven lower bound on the length of an optimal plan (never above ``len(actions)``).
-    lower_bound: int
-    #: An effort counter (search iterations and hitting-set nodes), for benchmarks.
+    #: A proven lower bound on the cost of an optimal plan (never above the plan's cost).
+    lower_bound: float
+    #: An effort counter (search nodes), for benchmarks.
     expanded: int = 0
+    #: The plan's cost under the weights it was solved with; None when unweighted (the cost is the length).
+    cost: float | None = None
 
     def __len__(self) -> int:
         return len(self.actions)

@@ -123,11 +123,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = command(
         "path",
         _lazy("commands", "cmd_path"),
-        "the learning path to a concept: the fewest combinations from where you are, and its prerequisites",
+        "the learning path to a concept: the fewest combinations from where you are, and its prerequisites "
+        "(several concepts: the fewest combinations that obtain them all)",
         "craftcore path mamba --save my-game.json",
         parents=[json_opt],
     )
-    p.add_argument("concept", metavar="CONCEPT")
+    p.add_argument("concepts", metavar="CONCEPT", nargs="+")
     add_save_option(p, save_help)
     _budget(p)
     add_pack_options(p)

@@ -66,9 +66,9 @@ def cmd_info(args: argparse.Namespace, console: Console) -> int:
 
 def cmd_path(args: argparse.Namespace, console: Console) -> int:
     game, save = _game(args, console)
-    cid = concept_arg(game.catalog, args.concept)
-    plan = game.plan(cid, budget=args.budget)
-    prerequisites = game.prerequisites(cid, budget=args.budget)
+    ids = list(dict.fromkeys(concept_arg(game.catalog, text) for text in args.concepts))
+    plan = game.plan(*ids, budget=args.budget)
+    prerequisites = game.prerequisites(ids[0], budget=args.budget) if len(ids) == 1 else None
     if save is not None and plan.steps and os.path.isfile(save):
         game.save(save)  # the plan counts as help
     if args.json:

@@ -114,7 +114,8 @@ def path_json(game: Game, plan: Plan, prerequisites: Prerequisites | None) -> di
     catalog = game.catalog
     return {
         "target": concept_brief(catalog.concepts[plan.target]),
-        "discovered": plan.target in game.discovered,
+        "targets": [concept_brief(catalog.concepts[t]) for t in plan.targets],
+        "discovered": all(t in game.discovered for t in plan.targets),
         "plan": {
             "steps": [
                 {"inputs": list(s.inputs), "outputs": list(s.outputs), "requires": list(s.requires)} for s in plan.steps

@@ -328,10 +328,11 @@ def stats_lines(style: Style, game: Game, now: float) -> list[str]:
 
 def plan_lines(style: Style, game: Game, plan: Plan, prerequisites: Prerequisites | None) -> list[str]:
     catalog = game.catalog
-    target = catalog.concepts[plan.target]
-    lines = [f"{style.icon('path')}Learning path to {concept_heading(style, catalog, target)}"]
+    targets = [catalog.concepts[t] for t in plan.targets]
+    heading = ", ".join(concept_heading(style, catalog, t) for t in targets)
+    lines = [f"{style.icon('path')}Learning path to {heading}"]
     if not plan.steps:
-        lines.append(f"You have discovered {target.name} already.")
+        lines.append(f"You have discovered {' and '.join(t.name for t in targets)} already.")
     else:
         quality = "the fewest possible" if plan.optimal else f"at least {plan.lower_bound} are needed"
         lines.append(

@@ -1,0 +1,192 @@
+"""The optional exact engine: delete-free planning as a CP-SAT model (needs ``ortools``, the ``exact`` extra).
+
+The model is that of Imai & Fukunaga (2015) over a pruned local task: a Boolean ``u[a]`` per action (used), a Boolean
+``e[a, f]`` per add effect (``a`` is the first achiever of ``f``), ``x[f] = sum_a e[a, f] <= 1`` (``f`` is obtained
+and needed) and an integer time label ``t[f]``:
+
+- every goal is obtained: ``x[g] = 1``;
+- a used action's preconditions are obtained: ``u[a] -> x[p]``;
+- a first achiever comes after its preconditions: ``e[a, f] -> t[f] >= t[p] + 1`` (no cycles);
+- a used action first-achieves something (true of every plan with no useless action);
+- LM-cut's landmarks as clauses, and the proven lower bound as a linear constraint, to help the solver's bound.
+
+Time labels count actions: ``t[f]`` lies in ``[h_max(f), UB - gd(f)]`` (``gd``: the fewest actions from ``f`` to a
+goal), valid for every plan no longer than ``UB`` in which each action is needed. The best known plan is the hint.
+With per-fact weights the objective is the weight of every fact some used action adds (``y[f] >= u[a]``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from .local import LocalTask
+from .relaxed import INF, h_max
+
+cp_model: Any
+try:  # the optional dependency
+    from ortools.sat.python import cp_model
+except ImportError:  # pragma: no cover - depends on the install
+    cp_model = None
+
+#: Is the exact engine installed (``pip install craftcore[exact]``)?
+AVAILABLE = cp_model is not None
+
+#: CP-SAT workers: the machines craftcore targets have few cores, and a game shares them.
+WORKERS = 1
+
+
+def goal_distance(lt: LocalTask) -> list[int]:
+    """``gd[f]``: the fewest actions, after ``f`` is obtained, on a chain from ``f`` to a goal (INF: none)."""
+    gd = [INF] * lt.n_facts
+    queue = deque(lt.goals)
+    for g in queue:
+        gd[g] = 0
+    while queue:
+        e = queue.popleft()
+        step = gd[e] + 1
+        for b in lt.achievers[e]:
+            for p in lt.pre[b]:
+                if gd[p] > step:
+                    gd[p] = step
+                    queue.append(p)
+    return gd
+
+
+def _weights(weights: Sequence[float]) -> tuple[list[int], int, bool]:
+    """Integer weights for the solver: (scaled weights, scale, exact) — exact when no rounding happened."""
+    if all(float(w).is_integer() for w in weights):
+        return [int(w) for w in weights], 1, True
+    scale = 10**6
+    scaled = [round(w * scale) for w in weights]
+    exact = all(math.isclose(s, w * scale, rel_tol=0, abs_tol=1e-6) for s, w in zip(scaled, weights, strict=True))
+    return scaled, scale, exact
+
+
+def solve_exact(
+    lt: LocalTask,
+    best: list[int],
+    lower: float,
+    landmarks: Sequence[Sequence[int]],
+    clock: Callable[[], float],
+    deadline: float,
+    *,
+    fact_cost: Sequence[float] | None = None,
+) -> tuple[list[int], float, bool] | None:
+    """Improve ``best`` (local action ids, executable) with CP-SAT until optimal or ``deadline``.
+
+    Unit costs unless ``fact_cost`` (one weight per local fact) is given: then a plan costs the weights of the facts
+    its actions add (by-products included, so ``lt`` should keep every add effect). Returns ``(plan, lower bound,
+    proven)``, or None when the engine is not installed or had no time.
+    """
+    if cp_model is None or deadline - clock() <= 0.005:
+        return None
+    model = cp_model.CpModel()
+    built = _build(model, lt, best, lower, landmarks, fact_cost)
+    if built is None:
+        return None
+    u, scale, exact_weights, n_terms = built
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(0.001, deadline - clock())
+    solver.parameters.num_workers = WORKERS
+    solver.parameters.linearization_level = 2
+    status = solver.solve(model)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    chosen = [a for a in range(lt.n_actions) if solver.boolean_value(u[a])]
+    bound = solver.best_objective_bound
+    if fact_cost is not None:
+        bound = bound / scale if exact_weights else (bound - 0.5 * n_terms) / scale
+        return chosen, max(lower, bound), status == cp_model.OPTIMAL and exact_weights
+    return chosen, max(lower, math.ceil(bound - 1e-9)), status == cp_model.OPTIMAL
+
+
+def _build(
+    model: Any,
+    lt: LocalTask,
+    best: list[int],
+    lower: float,
+    landmarks: Sequence[Sequence[int]],
+    fact_cost: Sequence[float] | None,
+) -> tuple[list[Any], int, bool, int] | None:
+    """Fill ``model`` (see the module docstring); returns the action literals, the weight scale, whether the weights
+    are exact, and the number of objective terms; None when the pruning left a goal without achiever."""
+    hm, _, _ = h_max(lt)
+    gd = goal_distance(lt)
+    n_facts, pre, add = lt.n_facts, lt.pre, lt.add
+    horizon = min(len(best), lt.n_actions) if fact_cost is None else lt.n_actions
+    t: list[Any] = []
+    alive = bytearray(n_facts)
+    for f in range(n_facts):
+        lo, hi = hm[f], horizon - (gd[f] if gd[f] < INF else horizon)
+        alive[f] = 1 if hm[f] < INF and lo <= hi else 0
+        t.append(model.new_int_var(lo, hi, f"t{f}") if alive[f] else None)
+    u = [model.new_bool_var(f"u{a}") for a in range(lt.n_actions)]
+    e_of: list[list[tuple[int, Any]]] = [[] for _ in range(n_facts)]
+    for a in range(lt.n_actions):
+        targets = [f for f in add[a] if alive[f] and f not in pre[a]]
+        if not targets or not all(alive[p] for p in pre[a]):
+            model.add(u[a] == 0)
+            continue
+        if len(targets) == 1:
+            lits = [(targets[0], u[a])]
+        else:
+            lits = [(f, model.new_bool_var(f"e{a}_{f}")) for f in targets]
+            for _, lit in lits:
+                model.add_implication(lit, u[a])
+            model.add_bool_or([lit for _, lit in lits]).only_enforce_if(u[a])
+        for f, lit in lits:
+            e_of[f].append((a, lit))
+            for p in pre[a]:
+                model.add(t[f] >= t[p] + 1).only_enforce_if(lit)
+    x: list[Any] = []
+    for f in range(n_facts):
+        if not e_of[f]:
+            x.append(None)
+            continue
+        xf = model.new_bool_var(f"x{f}")
+        model.add(sum(lit for _, lit in e_of[f]) == xf)
+        x.append(xf)
+    for g in lt.goals:
+        if x[g] is None:  # the pruning removed every achiever: only when best is already optimal
+            return None
+        model.add(x[g] == 1)
+    for a in range(lt.n_actions):
+        for p in pre[a]:
+            if x[p] is None:
+                model.add(u[a] == 0)
+            else:
+                model.add_implication(u[a], x[p])
+    for lm in landmarks:
+        model.add_bool_or([u[a] for a in lm])
+    scale, exact_weights, n_terms = 1, True, 0
+    if fact_cost is None:
+        model.add(sum(u) >= math.ceil(lower))
+        model.add(sum(u) <= len(best))
+        model.minimize(sum(u))
+    else:
+        # y[f]: some used action adds f (each obtained fact is paid for once)
+        weights, scale, exact_weights = _weights(fact_cost)
+        terms = []
+        for f in range(n_facts):
+            if weights[f] == 0 or not lt.achievers[f]:
+                continue
+            y = model.new_bool_var(f"y{f}")
+            for a in lt.achievers[f]:
+                model.add_implication(u[a], y)
+            terms.append(weights[f] * y)
+        n_terms = len(terms)
+        model.minimize(sum(terms))
+    in_best = set(best)
+    for a in range(lt.n_actions):
+        model.add_hint(u[a], a in in_best)
+    held: set[int] = set()
+    for pos, a in enumerate(best, start=1):
+        for f in add[a]:
+            if f not in held:
+                held.add(f)
+                if t[f] is not None:
+                    model.add_hint(t[f], min(max(pos, hm[f]), horizon))
+    return u, scale, exact_weights, n_terms
