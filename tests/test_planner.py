@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 import importlib.util
 import itertools
 import pathlib
@@ -12,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from craftcore._planner import Planner, Solution, Task
+from craftcore._planner import Planner, Solution, Task, exact
 from craftcore._planner.lmcut import lm_cut
 from craftcore._planner.local import LocalTask, TaskIndex
 from craftcore._planner.task import replay
@@ -180,6 +181,8 @@ def test_lm_cut_landmarks_are_disjoint_and_hit_by_a_shortest_plan(query: tuple[T
 def test_goals_already_reached_give_an_empty_optimal_plan() -> None:
     task = Task.from_lists(3, [[0]], [[1]])
     assert Planner(task).solve([0, 1], [1]) == Solution((), True, 0, 0)
+    weighted = Planner(task).solve([0, 1], [1], weights=[1.0, 1.0, 1.0])
+    assert weighted == Solution((), True, 0.0, 0, cost=0.0)
 
 
 def test_unreachable_goal_gives_none() -> None:
@@ -253,3 +256,122 @@ def test_search_interrupted_on_a_world_keeps_valid_bounds() -> None:
             check_plan(task, set(init), {index[concept]}, cut)
             assert cut.lower_bound <= len(full.actions) <= len(cut.actions)
     assert searched >= 3
+
+
+# -- engines, several goals, weights ----------------------------------------------------------------------------------
+
+ENGINES = ["search", pytest.param("exact", marks=pytest.mark.skipif(not exact.AVAILABLE, reason="needs ortools"))]
+
+
+def cheapest(task: Task, init: set[int], goals: set[int], weights: list[float]) -> float | None:
+    """Dijkstra over discovered sets: the least summed weight of the facts added on the way to ``goals``."""
+    start = frozenset(init)
+    best = {start: 0.0}
+    heap: list[tuple[float, int, frozenset[int]]] = [(0.0, 0, start)]
+    tie = itertools.count(1)
+    while heap:
+        cost, _, state = heapq.heappop(heap)
+        if cost > best[state]:
+            continue
+        if goals <= state:
+            return cost
+        for pre, add in zip(task.pre, task.add, strict=True):
+            if state.issuperset(pre) and not state.issuperset(add):
+                nxt = state.union(add)
+                c = cost + sum(weights[f] for f in nxt - state)
+                if c < best.get(nxt, float("inf")):
+                    best[nxt] = c
+                    heapq.heappush(heap, (c, next(tie), nxt))
+    return None
+
+
+def added_weight(task: Task, init: set[int], actions: tuple[int, ...], weights: list[float]) -> float:
+    state = set(init)
+    total = 0.0
+    for a in actions:
+        new = set(task.add[a]) - state
+        total += sum(weights[f] for f in new)
+        state |= new
+    return total
+
+
+@settings(max_examples=250, deadline=None)
+@given(queries(max_facts=10, max_actions=14))
+@pytest.mark.parametrize("engine", ENGINES)
+def test_each_engine_matches_brute_force_on_several_goals(engine: str, query: tuple[Task, set[int], set[int]]) -> None:
+    task, init, goals = query
+    expected = optimum(task, init, goals)
+    solution = Planner(task).solve(init, goals, budget=10.0, engine=engine)
+    assert (solution is None) == (expected is None)
+    if solution is not None:
+        check_plan(task, init, goals, solution)
+        assert solution.optimal
+        assert len(solution.actions) == expected
+
+
+@settings(max_examples=250, deadline=None)
+@given(queries(max_facts=8, max_actions=12), st.data())
+@pytest.mark.parametrize("engine", ENGINES)
+def test_weighted_plans_match_brute_force(
+    engine: str,
+    query: tuple[Task, set[int], set[int]],
+    data: st.DataObject,
+) -> None:
+    task, init, goals = query
+    weights = data.draw(
+        st.lists(st.sampled_from([0.0, 0.5, 1.0, 2.0, 3.0, 7.0]), min_size=task.n_facts, max_size=task.n_facts)
+    )
+    expected = cheapest(task, init, goals, weights)
+    solution = Planner(task).solve(init, goals, budget=10.0, engine=engine, weights=weights)
+    assert (solution is None) == (expected is None)
+    if solution is None or expected is None:
+        return
+    reached = replay(task, init, solution.actions)
+    assert reached is not None and goals <= reached
+    assert solution.cost == pytest.approx(added_weight(task, init, solution.actions, weights))
+    assert solution.optimal
+    assert solution.cost == pytest.approx(expected)
+    assert solution.lower_bound == pytest.approx(expected)
+
+
+@settings(max_examples=150, deadline=None)
+@given(queries(max_facts=10, max_actions=14), st.integers(1, 30), st.data())
+def test_interrupted_weighted_search_keeps_valid_bounds(
+    query: tuple[Task, set[int], set[int]], ticks: int, data: st.DataObject
+) -> None:
+    task, init, goals = query
+    weights = data.draw(st.lists(st.sampled_from([0.0, 1.0, 2.5, 4.0]), min_size=task.n_facts, max_size=task.n_facts))
+    expected = cheapest(task, init, goals, weights)
+    solution = Planner(task).solve(
+        init, goals, budget=float(ticks), clock=ticking_clock(), engine="search", weights=weights
+    )
+    assert (solution is None) == (expected is None)
+    if solution is not None and expected is not None:
+        assert solution.cost is not None
+        assert solution.lower_bound <= expected + 1e-9 <= solution.cost + 2e-9
+        assert solution.optimal == (solution.lower_bound >= solution.cost - 1e-9)
+
+
+def test_weights_are_checked() -> None:
+    planner = Planner(Task.from_lists(2, [[0]], [[1]]))
+    with pytest.raises(ValueError, match="non-negative"):
+        planner.solve([0], [1], weights=[1.0])
+    with pytest.raises(ValueError, match="non-negative"):
+        planner.solve([0], [1], weights=[1.0, -1.0])
+    with pytest.raises(ValueError, match="engine"):
+        planner.solve([0], [1], engine="fast")
+
+
+@pytest.mark.skipif(not exact.AVAILABLE, reason="needs ortools")
+def test_exact_engine_proves_the_small_world() -> None:
+    worlds = _worlds()
+    world = worlds.small_world(seed=5)
+    task, index = worlds.to_task(world)
+    planner = Planner(task)
+    init = [index[s] for s in world.starts]
+    for concept in world.concepts[::7]:
+        search = planner.solve(init, [index[concept]], budget=5.0, engine="search")
+        cp = planner.solve(init, [index[concept]], budget=5.0, engine="exact")
+        assert search is not None and cp is not None
+        check_plan(task, set(init), {index[concept]}, cp)
+        assert cp.optimal and len(cp.actions) == len(search.actions)

@@ -3,11 +3,17 @@ catalogs their length equals a brute-force breadth-first search over discovered 
 
 from __future__ import annotations
 
+import heapq
+import io
+import itertools
+import json
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from craftcore import Game, UnknownConcept, Unreachable
+from craftcore.cli import main
 from craftcore.strategies import catalogs
 
 
@@ -108,3 +114,144 @@ def test_seed_bfs_bug_is_not_repeated(full_catalog) -> None:
         have |= set(step.outputs)
     assert "jamba" in have
     assert plan.optimal
+
+
+# -- several targets, weights, the best next step --------------------------------------------------------------------
+
+
+def brute_force(catalog, start: frozenset[str], targets: set[str], weight=None) -> float | None:
+    """Dijkstra over real game states: the fewest combine calls (or the least summed weight of the concepts
+    discovered) until every target is discovered."""
+    best = {start: 0.0}
+    heap = [(0.0, 0, start)]
+    tie = itertools.count(1)
+    while heap:
+        cost, _, state = heapq.heappop(heap)
+        if cost > best[state]:
+            continue
+        if targets <= state:
+            return cost
+        for nxt in successors(catalog, state):
+            c = cost + (1.0 if weight is None else sum(weight.get(x, 0.0) for x in nxt - state))
+            if c < best.get(nxt, float("inf")):
+                best[nxt] = c
+                heapq.heappush(heap, (c, next(tie), nxt))
+    return None
+
+
+def _random_state(game: Game, data: st.DataObject) -> None:
+    for _ in range(data.draw(st.integers(0, 2))):
+        options = sorted(game.available())
+        if options:
+            game.combine(*data.draw(st.sampled_from(options)))
+
+
+@settings(max_examples=60)
+@given(catalogs(max_concepts=7, all_reachable=False), st.data())
+def test_plan_for_several_targets_is_optimal_and_replays(catalog, data) -> None:
+    game = Game(catalog, clock=lambda: 0.0)
+    _random_state(game, data)
+    targets = data.draw(st.lists(st.sampled_from(sorted(catalog.concepts)), min_size=1, max_size=3, unique=True))
+    expected = brute_force(catalog, frozenset(game.discovered), set(targets))
+    if expected is None:
+        with pytest.raises(Unreachable):
+            game.plan(*targets)
+        return
+    plan = game.plan(*targets, budget=10.0)
+    assert plan.targets == tuple(targets) and plan.target == targets[0]
+    assert plan.optimal and plan.lower_bound == len(plan) == expected == plan.cost
+    for step in plan:
+        assert game.combine(*step.inputs).new
+    assert set(targets) <= set(game.discovered)
+
+
+@settings(max_examples=60)
+@given(catalogs(max_concepts=7, all_reachable=False), st.data())
+def test_weighted_plan_is_cheapest_and_replays(catalog, data) -> None:
+    game = Game(catalog, clock=lambda: 0.0)
+    _random_state(game, data)
+    ids = sorted(catalog.concepts)
+    weight = {c: data.draw(st.sampled_from([0.0, 1.0, 2.0, 5.0])) for c in ids}
+    targets = data.draw(st.lists(st.sampled_from(ids), min_size=1, max_size=2, unique=True))
+    expected = brute_force(catalog, frozenset(game.discovered), set(targets), weight)
+    if expected is None:
+        with pytest.raises(Unreachable):
+            game.plan(*targets, cost=weight)
+        return
+    plan = game.plan(*targets, budget=10.0, cost=weight)
+    assert plan.optimal and plan.cost == pytest.approx(expected) and plan.lower_bound == pytest.approx(expected)
+    before = set(game.discovered)
+    for step in plan:
+        assert game.combine(*step.inputs).new
+    assert set(targets) <= set(game.discovered)
+    assert sum(weight[c] for c in set(game.discovered) - before) == pytest.approx(plan.cost)
+
+
+@settings(max_examples=60)
+@given(catalogs(max_concepts=7, all_reachable=False), st.data())
+def test_best_next_shortens_the_optimal_plan_by_one(catalog, data) -> None:
+    game = Game(catalog, clock=lambda: 0.0)
+    _random_state(game, data)
+    targets = data.draw(st.lists(st.sampled_from(sorted(catalog.concepts)), min_size=1, max_size=2, unique=True))
+    before = brute_force(catalog, frozenset(game.discovered), set(targets))
+    if before is None:
+        with pytest.raises(Unreachable):
+            game.best_next(*targets)
+        return
+    step = game.best_next(*targets, budget=10.0)
+    if before == 0:
+        assert step is None
+        return
+    assert step is not None and step.optimal and step.before == before and step.after == before - 1
+    assert step.reason
+    result = game.combine(*step.inputs)
+    assert set(result.new) >= set(step.outputs)
+    assert brute_force(catalog, frozenset(game.discovered), set(targets)) == before - 1
+
+
+def test_weighted_plan_by_property_and_errors(full_catalog) -> None:
+    game = Game(full_catalog, clock=lambda: 0.0)
+    by_year = game.plan("flash_attention", cost="year", budget=5.0)
+    assert by_year.weighted_cost is not None and by_year.lower_bound <= by_year.cost
+    unit = game.plan("flash_attention")
+    assert unit.weighted_cost is None and unit.cost == len(unit)
+    flat = game.plan("flash_attention", cost=dict.fromkeys(full_catalog.concepts, 1.0), budget=5.0)
+    assert flat.optimal and flat.cost >= len(unit)
+    with pytest.raises(ValueError, match="no concept has a property"):
+        game.plan("flash_attention", cost="no_such_property")
+    with pytest.raises(ValueError, match="non-negative"):
+        game.plan("flash_attention", cost={"calculus": -1.0})
+    with pytest.raises(ValueError, match="unknown concepts"):
+        game.plan("flash_attention", cost={"nope": 1.0})
+    with pytest.raises(UnknownConcept):
+        game.plan("flash_attention", "nope")
+    with pytest.raises(ValueError):
+        game.plan()
+
+
+def test_several_shipped_targets_at_once(full_catalog) -> None:
+    game = Game(full_catalog, clock=lambda: 0.0)
+    both = game.plan("flash_attention", "mamba", budget=5.0)
+    one = game.plan("flash_attention", budget=5.0)
+    other = game.plan("mamba", budget=5.0)
+    assert both.optimal and both.targets == ("flash_attention", "mamba")
+    assert max(len(one), len(other)) <= len(both) <= len(one) + len(other)
+    step = game.best_next("flash_attention", "mamba")
+    assert step is not None and step.after == len(both) - 1 and "shortest way" in step.reason
+    for s in both:
+        game.combine(*s.inputs)
+    assert game.best_next("flash_attention", "mamba") is None
+
+
+def test_cli_path_to_several_concepts() -> None:
+    out, err = io.StringIO(), io.StringIO()
+    status = main(["path", "flash_attention", "mamba"], stdin=io.StringIO(), stdout=out, stderr=err, env={})
+    assert status == 0, err.getvalue()
+    assert "Learning path to FlashAttention" in out.getvalue() and "Mamba" in out.getvalue()
+    assert "Prerequisites" not in out.getvalue()  # layered prerequisites are for one target
+    out = io.StringIO()
+    status = main(["path", "flash_attention", "mamba", "--json"], stdin=io.StringIO(), stdout=out, stderr=err, env={})
+    data = json.loads(out.getvalue())
+    assert [t["id"] for t in data["targets"]] == ["flash_attention", "mamba"] and data["plan"]["optimal"]
+    steps = data["plan"]["steps"]
+    assert {"flash_attention", "mamba"} <= {o for s in steps for o in s["outputs"]}
