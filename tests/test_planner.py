@@ -134,7 +134,7 @@ def test_interrupted_search_keeps_valid_bounds(query: tuple[Task, set[int], set[
     """A clock that runs out after a few readings stops the search anywhere; the bounds must still hold."""
     task, init, goals = query
     expected = optimum(task, init, goals)
-    solution = Planner(task).solve(init, goals, budget=float(ticks), clock=ticking_clock())
+    solution = Planner(task).solve(init, goals, budget=float(ticks), clock=ticking_clock(), engine="search")
     assert (solution is None) == (expected is None)
     if solution is not None and expected is not None:
         check_plan(task, init, goals, solution)
@@ -251,7 +251,7 @@ def test_search_interrupted_on_a_world_keeps_valid_bounds() -> None:
             continue  # proven without search
         searched += 1
         for ticks in (5, 20, 80):
-            cut = planner.solve(init, [index[concept]], budget=float(ticks), clock=ticking_clock())
+            cut = planner.solve(init, [index[concept]], budget=float(ticks), clock=ticking_clock(), engine="search")
             assert cut is not None
             check_plan(task, set(init), {index[concept]}, cut)
             assert cut.lower_bound <= len(full.actions) <= len(cut.actions)
