@@ -240,28 +240,12 @@ def little_alchemy_pack(js_path: str | os.PathLike[str], out_dir: str | os.PathL
 def load_alone(folder: str | os.PathLike[str]) -> Catalog:
     """Load one converted pack folder and nothing else, with reachability reported as warnings.
 
-    ``require_reachable=False``: Little Alchemy 2's ``candy cane`` needs ``reindeer``, which no recipe makes,
-    so the loader's reachability rule would refuse the world (reported to the lead; the 6 concepts stay, unreachable).
-
-    TEMPORARY, until the built-in foundations pack moves out of ``src/craftcore`` (issue 9): ``load_catalog(folder,
-    installed=False)`` still adds foundations, whose ``calculus`` clashes with Infinite Craft's, so while a bare
-    ``load_catalog(installed=False)`` is not empty the pack is read and checked through the loader's own steps instead.
+    ``require_reachable=False``: Little Alchemy 2's ``candy cane`` needs ``reindeer``, which no recipe makes, so the
+    loader's reachability rule would refuse the world (reported to the lead; the 6 concepts stay, unreachable).
     """
     import craftcore
 
-    if not craftcore.load_catalog(installed=False).packs:
-        return craftcore.load_catalog(folder, installed=False, require_reachable=False)
-    from craftcore.catalog import Catalog as _Catalog
-    from craftcore.checks import LoadedPack
-    from craftcore.packfile import read_pack
-    from craftcore.sources import PackSource
-
-    source = PackSource.from_directory(folder)
-    files, problems = source.read()
-    pack, more, where = read_pack(files, source="folder", location=source.location)
-    if pack is None or any(p.severity == "error" for p in problems + more):
-        raise craftcore.PackError(problems + more)
-    return _Catalog.from_packs([LoadedPack(pack, where)], require_reachable=False)
+    return craftcore.load_catalog(folder, installed=False, require_reachable=False)
 
 
 def main(argv: list[str] | None = None) -> int:
