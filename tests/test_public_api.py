@@ -27,6 +27,7 @@ PUBLIC_NAMES = [
     "Hint",
     "InvalidCombination",
     "LearningPath",
+    "NextStep",
     "NotDiscovered",
     "NothingToUndo",
     "Pack",
