@@ -44,8 +44,9 @@ def pct(values: list[float] | list[int], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-def run(name: str, world: worlds.World, n_targets: int | None, budget: float, seed: int,
-        verbose: bool) -> dict[str, object]:
+def run(
+    name: str, world: worlds.World, n_targets: int | None, budget: float, seed: int, verbose: bool
+) -> dict[str, object]:
     task, index = worlds.to_task(world)
     t0 = time.perf_counter()
     planner = Planner(task)
@@ -71,8 +72,11 @@ def run(name: str, world: worlds.World, n_targets: int | None, budget: float, se
         if len(sol.actions) > h_add_plan_length(tidx, init, goal):
             worse += 1
         if verbose:
-            print(f"  {world.concepts[goal]} len={len(sol.actions)} lb={sol.lower_bound} "
-                  f"opt={sol.optimal} t={elapsed:.3f}s effort={sol.expanded}", file=sys.stderr)
+            print(
+                f"  {world.concepts[goal]} len={len(sol.actions)} lb={sol.lower_bound} "
+                f"opt={sol.optimal} t={elapsed:.3f}s effort={sol.expanded}",
+                file=sys.stderr,
+            )
     return {
         "world": name,
         "concepts": len(world.concepts),
@@ -112,14 +116,18 @@ def main(argv: list[str] | None = None) -> int:
             ("IC-like 10k", worlds.infinite_craft_like(args.seed), 200 if args.full else 60, 2.0),
         ]
     rows = [run(name, world, n, budget, args.seed, args.verbose) for name, world, n, budget in plan]
-    print("| world | concepts | recipes | targets | budget | proven | median | p90 | max | gap (unproven) "
-          "| plan length median / p90 / max | longer than h_add plan |")
+    print(
+        "| world | concepts | recipes | targets | budget | proven | median | p90 | max | gap (unproven) "
+        "| plan length median / p90 / max | longer than h_add plan |"
+    )
     print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
-        print(f"| {r['world']} | {r['concepts']} | {r['recipes']} | {r['targets']} | {r['budget']:.0f} s "
-              f"| {r['proven']:.1f}% | {r['median'] * 1000:.0f} ms | {r['p90'] * 1000:.0f} ms "
-              f"| {r['max'] * 1000:.0f} ms | {r['gap']:.3f} | {r['len_median']:.0f} / {r['len_p90']} / {r['len_max']} "
-              f"| {r['worse']} |")
+        print(
+            f"| {r['world']} | {r['concepts']} | {r['recipes']} | {r['targets']} | {r['budget']:.0f} s "
+            f"| {r['proven']:.1f}% | {r['median'] * 1000:.0f} ms | {r['p90'] * 1000:.0f} ms "
+            f"| {r['max'] * 1000:.0f} ms | {r['gap']:.3f} | {r['len_median']:.0f} / {r['len_p90']} / {r['len_max']} "
+            f"| {r['worse']} |"
+        )
     return 0
 
 

@@ -13,8 +13,7 @@ from .local import LocalTask
 from .relaxed import INF, h_max
 
 
-def _update(lt: LocalTask, costs: list[int], cut: list[int], hm: list[int], pcf: list[int],
-            aval: list[int]) -> None:
+def _update(lt: LocalTask, costs: list[int], cut: list[int], hm: list[int], pcf: list[int], aval: list[int]) -> None:
     """Lower h_max after the actions of ``cut`` became free (values only drop; a bucket queue orders them)."""
     pre, add, users = lt.pre, lt.add, lt.users
     buckets: dict[int, list[int]] = {}
@@ -52,9 +51,16 @@ def _update(lt: LocalTask, costs: list[int], cut: list[int], hm: list[int], pcf:
                                 buckets.setdefault(nv, []).append(g)
 
 
-def lm_cut(lt: LocalTask, cost: Sequence[int] | None = None, *, clock: Callable[[], float] | None = None,
-           deadline: float = 0.0, goals: Sequence[int] | None = None,
-           true: Sequence[int] = (), cap: int = INF) -> list[list[int]] | None:
+def lm_cut(
+    lt: LocalTask,
+    cost: Sequence[int] | None = None,
+    *,
+    clock: Callable[[], float] | None = None,
+    deadline: float = 0.0,
+    goals: Sequence[int] | None = None,
+    true: Sequence[int] = (),
+    cap: int = INF,
+) -> list[list[int]] | None:
     """The disjoint action landmarks found by LM-cut, or None when the goals are unreachable.
 
     ``cost`` (0 or 1 per action, default all 1) lets callers treat some actions as free: actions of cost 0 never
@@ -122,8 +128,16 @@ def lm_cut(lt: LocalTask, cost: Sequence[int] | None = None, *, clock: Callable[
         _update(lt, costs, cut, hm, pcf, aval)
 
 
-def _follow(a: int, add: Sequence[Sequence[int]], zone: bytearray, costs: list[int], in_cut: bytearray,
-            cut: list[int], seen: bytearray, frontier: list[int]) -> None:
+def _follow(
+    a: int,
+    add: Sequence[Sequence[int]],
+    zone: bytearray,
+    costs: list[int],
+    in_cut: bytearray,
+    cut: list[int],
+    seen: bytearray,
+    frontier: list[int],
+) -> None:
     """Follow action ``a`` forward: into the cut if it enters the goal zone, otherwise on to its new effects."""
     for g in add[a]:
         if zone[g]:

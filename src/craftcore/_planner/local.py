@@ -72,8 +72,9 @@ class LocalTask:
 
     __slots__ = ("achievers", "add", "goals", "n_actions", "n_facts", "orig", "pre", "users")
 
-    def __init__(self, n_facts: int, pre: list[list[int]], add: list[list[int]], goals: list[int],
-                 orig: list[int]) -> None:
+    def __init__(
+        self, n_facts: int, pre: list[list[int]], add: list[list[int]], goals: list[int], orig: list[int]
+    ) -> None:
         self.n_facts = n_facts
         self.n_actions = len(pre)
         self.pre = pre
@@ -117,8 +118,9 @@ class LocalTask:
         return cls.from_actions(index, init_set, goal_list, [a for a in range(len(pre)) if used[a]], relevant)
 
     @classmethod
-    def from_actions(cls, index: TaskIndex, init: set[int], goals: list[int], actions: list[int],
-                     relevant: bytearray) -> LocalTask:
+    def from_actions(
+        cls, index: TaskIndex, init: set[int], goals: list[int], actions: list[int], relevant: bytearray
+    ) -> LocalTask:
         """Renumber: facts of ``relevant`` outside ``init`` become local facts, in order of first appearance."""
         local: dict[int, int] = {}
         for g in goals:

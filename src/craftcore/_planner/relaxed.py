@@ -56,8 +56,9 @@ def closure(actions: Iterable[int], pre_mask: Sequence[int], add_mask: Sequence[
     return reached
 
 
-def executable_order(actions: Iterable[int], pre_mask: Sequence[int], add_mask: Sequence[int],
-                     goal: int) -> list[int] | None:
+def executable_order(
+    actions: Iterable[int], pre_mask: Sequence[int], add_mask: Sequence[int], goal: int
+) -> list[int] | None:
     """Order ``actions`` executably, dropping every action that adds nothing new or is not needed to reach ``goal``.
 
     Returns None when the actions do not reach the goal.
@@ -91,15 +92,16 @@ def remove_redundant(plan: Sequence[int], pre_mask: Sequence[int], add_mask: Seq
     keep = list(order)
     i = len(keep) - 1
     while i >= 0:
-        trial = keep[:i] + keep[i + 1:]
+        trial = keep[:i] + keep[i + 1 :]
         if goal & closure(trial, pre_mask, add_mask) == goal:
             keep = trial
         i -= 1
     return executable_order(keep, pre_mask, add_mask, goal) or keep
 
 
-def h_max(lt: LocalTask, cost: Sequence[int] | None = None,
-          true: Sequence[int] = ()) -> tuple[list[int], list[int], list[int]]:
+def h_max(
+    lt: LocalTask, cost: Sequence[int] | None = None, true: Sequence[int] = ()
+) -> tuple[list[int], list[int], list[int]]:
     """h_max of every fact (INF if unreachable) and, per action, the precondition settled last (-1: none, or never)
     and that precondition's value (``aval``, INF: never applicable).
 

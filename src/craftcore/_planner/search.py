@@ -56,8 +56,9 @@ def complete(lt: LocalTask, chosen: list[int], pre_mask: list[int], add_mask: li
     return remove_redundant(bits(total), pre_mask, add_mask, goal)
 
 
-def branch_and_bound(lt: LocalTask, best: list[int], lower: int, clock: Callable[[], float],
-                     deadline: float) -> Outcome:
+def branch_and_bound(
+    lt: LocalTask, best: list[int], lower: int, clock: Callable[[], float], deadline: float
+) -> Outcome:
     """Improve the plan ``best`` of ``lt`` until it is proven optimal or ``deadline`` passes.
 
     ``lower`` is a known lower bound (LM-cut's at the root).  When time runs out the returned bound is the least
@@ -124,8 +125,9 @@ class _Search:
                 landmarks.append(achievers)
         for a in taken:
             cost[a] = 0
-        extra = lm_cut(lt, cost, cap=len(self.best) - len(chosen) - len(landmarks), clock=self.clock,
-                       deadline=self.deadline)
+        extra = lm_cut(
+            lt, cost, cap=len(self.best) - len(chosen) - len(landmarks), clock=self.clock, deadline=self.deadline
+        )
         for a in taken:
             cost[a] = 1
         if extra is None:  # the exclusions make a goal unreachable
