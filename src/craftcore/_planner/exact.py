@@ -36,6 +36,10 @@ AVAILABLE = cp_model is not None
 
 #: CP-SAT workers: the machines craftcore targets have few cores, and a game shares them.
 WORKERS = 1
+#: Extra CP-SAT parameters (name -> value), for experiments and benchmarks.
+PARAMETERS: dict[str, Any] = {}
+#: The last solve's statistics (status, wall time, deterministic time, model size), for benchmarks.
+LAST: dict[str, Any] = {}
 
 
 def goal_distance(lt: LocalTask) -> list[int]:
@@ -92,11 +96,26 @@ def solve_exact(
     solver.parameters.max_time_in_seconds = max(0.001, deadline - clock())
     solver.parameters.num_workers = WORKERS
     solver.parameters.linearization_level = 2
+    for name, value in PARAMETERS.items():
+        setattr(solver.parameters, name, value)
     status = solver.solve(model)
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+    LAST.update(
+        status=solver.status_name(status),
+        wall=solver.wall_time,
+        dtime=solver.deterministic_time,
+        actions=lt.n_actions,
+        facts=lt.n_facts,
+        lower=lower,
+        upper=len(best),
+    )
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE, cp_model.UNKNOWN):  # pragma: no cover - never expected
         return None
-    chosen = [a for a in range(lt.n_actions) if solver.boolean_value(u[a])]
+    # without a solution (time ran out first) the plan stays, but the solver's bound still holds: the best plan is a
+    # solution of the model, so the model's optimum is the task's
+    chosen = [a for a in range(lt.n_actions) if solver.boolean_value(u[a])] if status != cp_model.UNKNOWN else best
     bound = solver.best_objective_bound
+    if not math.isfinite(bound):
+        bound = lower
     if fact_cost is not None:
         bound = bound / scale if exact_weights else (bound - 0.5 * n_terms) / scale
         return chosen, max(lower, bound), status == cp_model.OPTIMAL and exact_weights

@@ -99,9 +99,8 @@ SEARCH_SLICE = 0.02
 
 
 def _slice(clock: Callable[[], float], deadline: float) -> float:
-    """The deadline of the pure-Python slice: a short one, or 5% of the budget left when that is longer."""
-    now = clock()
-    return min(deadline, now + max(SEARCH_SLICE, 0.05 * (deadline - now)))
+    """The deadline of the pure-Python slice before the exact engine takes over."""
+    return min(deadline, clock() + SEARCH_SLICE)
 
 
 class Planner:
