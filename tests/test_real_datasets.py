@@ -138,3 +138,14 @@ def test_little_alchemy_several_targets_and_next_step(little_alchemy: craftcore.
     _replay(little_alchemy, plan)
     step = game.best_next("human", "pencil", budget=3.0)
     assert step is not None and step.before == len(plan) and step.after == len(plan) - 1
+
+
+def test_real_data_benchmark_runs_and_prints_a_table() -> None:
+    import subprocess
+    import sys
+
+    argv = [sys.executable, str(ROOT / "benchmarks" / "bench_realdata.py"), "--datasets", str(DATASETS)]
+    done = subprocess.run([*argv, "--la2", "3", "--ic", "1"], capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    lines = [line for line in done.stdout.splitlines() if line.startswith("|")]
+    assert len(lines) == 4 and set(lines[1]) <= set("|-: ")
