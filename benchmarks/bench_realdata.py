@@ -84,6 +84,7 @@ def run(
             "lower_bound": sol.lower_bound,
             "proven": sol.optimal,
             "seconds": round(elapsed, 4),
+            "cpu_seconds": round(cpu, 4),
         }
         rows.append(row)
         if verbose:
@@ -131,7 +132,7 @@ def main(argv: list[str] | None = None) -> int:
 
     for item in args.cpsat:
         name, _, value = item.partition("=")
-        exact.PARAMETERS[name] = type(getattr(exact.cp_model.CpSolver().parameters, name))(value)
+        exact.PARAMETERS[name] = type(getattr(exact.cp_model().CpSolver().parameters, name))(value)
     rows: list[dict[str, object]] = []
     results = []
     with tempfile.TemporaryDirectory() as tmp:

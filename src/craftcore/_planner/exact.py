@@ -17,6 +17,7 @@ With per-fact weights the objective is the weight of every fact some used action
 
 from __future__ import annotations
 
+import importlib.util
 import math
 from collections import deque
 from collections.abc import Callable, Sequence
@@ -25,14 +26,17 @@ from typing import Any
 from .local import LocalTask
 from .relaxed import INF, h_max
 
-cp_model: Any
-try:  # the optional dependency
-    from ortools.sat.python import cp_model
-except ImportError:  # pragma: no cover - depends on the install
-    cp_model = None
+#: Is the exact engine installed (``pip install craftcore[exact]``)? Checked without importing it: OR-Tools takes
+#: about a second to import, paid only by the first query that needs it.
+AVAILABLE = importlib.util.find_spec("ortools") is not None
 
-#: Is the exact engine installed (``pip install craftcore[exact]``)?
-AVAILABLE = cp_model is not None
+
+def cp_model() -> Any:
+    """The CP-SAT module (imported on first use)."""
+    from ortools.sat.python import cp_model as module
+
+    return module
+
 
 #: CP-SAT workers: the machines craftcore targets have few cores, and a game shares them.
 WORKERS = 1
@@ -85,14 +89,15 @@ def solve_exact(
     its actions add (by-products included, so ``lt`` should keep every add effect). Returns ``(plan, lower bound,
     proven)``, or None when the engine is not installed or had no time.
     """
-    if cp_model is None or deadline - clock() <= 0.005:
+    if not AVAILABLE or deadline - clock() <= 0.005:
         return None
-    model = cp_model.CpModel()
+    cp = cp_model()
+    model = cp.CpModel()
     built = _build(model, lt, best, lower, landmarks, fact_cost)
     if built is None:
         return None
     u, scale, exact_weights, n_terms = built
-    solver = cp_model.CpSolver()
+    solver = cp.CpSolver()
     solver.parameters.max_time_in_seconds = max(0.001, deadline - clock())
     solver.parameters.num_workers = WORKERS
     solver.parameters.linearization_level = 2
@@ -108,18 +113,18 @@ def solve_exact(
         lower=lower,
         upper=len(best),
     )
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE, cp_model.UNKNOWN):  # pragma: no cover - never expected
+    if status not in (cp.OPTIMAL, cp.FEASIBLE, cp.UNKNOWN):  # pragma: no cover - never expected
         return None
     # without a solution (time ran out first) the plan stays, but the solver's bound still holds: the best plan is a
     # solution of the model, so the model's optimum is the task's
-    chosen = [a for a in range(lt.n_actions) if solver.boolean_value(u[a])] if status != cp_model.UNKNOWN else best
+    chosen = [a for a in range(lt.n_actions) if solver.boolean_value(u[a])] if status != cp.UNKNOWN else best
     bound = solver.best_objective_bound
     if not math.isfinite(bound):
         bound = lower
     if fact_cost is not None:
         bound = bound / scale if exact_weights else (bound - 0.5 * n_terms) / scale
-        return chosen, max(lower, bound), status == cp_model.OPTIMAL and exact_weights
-    return chosen, max(lower, math.ceil(bound - 1e-9)), status == cp_model.OPTIMAL
+        return chosen, max(lower, bound), status == cp.OPTIMAL and exact_weights
+    return chosen, max(lower, math.ceil(bound - 1e-9)), status == cp.OPTIMAL
 
 
 def _build(
