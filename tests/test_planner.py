@@ -364,6 +364,7 @@ def test_weights_are_checked() -> None:
 
 @pytest.mark.skipif(not exact.AVAILABLE, reason="needs ortools")
 def test_exact_engine_proves_the_small_world() -> None:
+    exact.cp_model()  # the import (about a second, more on a busy machine) would count against the first budget
     worlds = _worlds()
     world = worlds.small_world(seed=5)
     task, index = worlds.to_task(world)
