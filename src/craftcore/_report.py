@@ -165,7 +165,7 @@ def report(
                 name=concept.name,
                 pack=concept.pack,
                 level=concept.level,
-                depth=len(plan.steps) if plan.optimal else plan.lower_bound,
+                depth=len(plan.steps) if plan.optimal else math.ceil(plan.lower_bound),
                 depth_optimal=plan.optimal,
                 recipes=len(catalog.made_by(cid)),
                 round=r,
