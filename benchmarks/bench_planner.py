@@ -45,7 +45,7 @@ def pct(values: list[float] | list[int], q: float) -> float:
 
 
 def run(
-    name: str, world: worlds.World, n_targets: int | None, budget: float, seed: int, verbose: bool
+    name: str, world: worlds.World, n_targets: int | None, budget: float, seed: int, verbose: bool, engine: str = "auto"
 ) -> dict[str, object]:
     task, index = worlds.to_task(world)
     t0 = time.perf_counter()
@@ -60,7 +60,7 @@ def run(
     proven = worse = 0
     for goal in targets:
         start = time.perf_counter()
-        sol = planner.solve(init, [goal], budget=budget)
+        sol = planner.solve(init, [goal], budget=budget, engine=engine)
         elapsed = time.perf_counter() - start
         assert sol is not None
         times.append(elapsed)
@@ -102,6 +102,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--full", action="store_true", help="every LA2-like target and 200 IC-like targets")
     parser.add_argument("--seed", type=int, default=0, help="world and sampling seed")
     parser.add_argument("--verbose", action="store_true", help="one line per target on stderr")
+    parser.add_argument("--engine", choices=("auto", "search", "exact"), default="auto", help="see Planner.solve")
     args = parser.parse_args(argv)
     if args.quick:
         plan = [
@@ -115,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
             ("LA2-like", worlds.little_alchemy_2_like(args.seed), None if args.full else 150, 1.0),
             ("IC-like 10k", worlds.infinite_craft_like(args.seed), 200 if args.full else 60, 2.0),
         ]
-    rows = [run(name, world, n, budget, args.seed, args.verbose) for name, world, n, budget in plan]
+    rows = [run(name, world, n, budget, args.seed, args.verbose, args.engine) for name, world, n, budget in plan]
     print(
         "| world | concepts | recipes | targets | budget | proven | median | p90 | max | gap (unproven) "
         "| plan length median / p90 / max | longer than h_add plan |"

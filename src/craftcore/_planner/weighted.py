@@ -101,7 +101,7 @@ def a_star(
             plan.reverse()
             return plan, g, g
         expanded += 1
-        if not expanded & 255 and clock() > deadline:
+        if not expanded & 15 and clock() > deadline:
             return best, best_cost, min(best_cost, lower)
         for a in range(n_actions):
             pm = pre_mask[a]
