@@ -79,7 +79,8 @@ def test_only_the_latest_failures_are_remembered(foundations) -> None:
     for n in range(1, 6):
         game.combine(*("calculus",) * min(n, 4))
     assert [len(a.inputs) for a in game.attempts] == [3, 4, 4]
-    loaded = Game.from_dict(game.to_dict(), foundations, max_attempts=2)
+    with pytest.warns(craftcore.SaveWarning, match="only the newest 2 are kept"):
+        loaded = Game.from_dict(game.to_dict(), foundations, max_attempts=2)
     assert [len(a.inputs) for a in loaded.attempts] == [4, 4]
     with pytest.raises(ValueError):
         Game(foundations, max_attempts=-1)

@@ -9,7 +9,7 @@ import pathlib
 import pytest
 
 import craftcore
-from craftcore import Game, SaveError
+from craftcore import Game, SaveError, SaveWarning
 from craftcore._saves import FORMAT_VERSION
 
 START = ("linear_algebra", "calculus", "probability")
@@ -95,7 +95,11 @@ def test_unknown_ids_and_missing_packs(played) -> None:
     assert_rejected(data, played.catalog, "unknown concept 'time_travel'", "steps[0].inputs")
     data = played.to_dict()
     data["packs"].append({"id": "attention", "version": "1.0.0"})
-    assert_rejected(data, played.catalog, "pack 'attention' 1.0.0, which is not loaded", "packs[1]")
+    with pytest.warns(SaveWarning, match="pack 'attention' '1.0.0', which is not loaded; none of its concepts") as seen:
+        assert Game.from_dict(data, played.catalog).steps == played.steps  # unused: loads without it, and says so
+    assert seen[0].message.packs == ("attention",)  # type: ignore[union-attr]
+    data["steps"][-1]["inputs"] = ["calculus", "self_attention"]
+    assert_rejected(data, played.catalog, r"uses 'self_attention'.*pack 'attention' '1.0.0'.*install", "packs[1]")
 
 
 def test_impossible_states_are_refused(played) -> None:
@@ -103,7 +107,7 @@ def test_impossible_states_are_refused(played) -> None:
     data["steps"][1]["new"] = ["neural_networks"]
     assert_rejected(data, played.catalog, "impossible game")
     data = played.to_dict()
-    data["steps"].insert(0, {"inputs": ["neural_networks", "calculus"], "time": 1.0, "new": ["x"]})
+    data["steps"].insert(0, {"inputs": ["neural_networks", "calculus"], "time": 1000001.0, "new": ["x"]})
     assert_rejected(data, played.catalog, "impossible game", "steps[0]")
     data = played.to_dict()
     data["attempts"][0]["after_step"] = 0

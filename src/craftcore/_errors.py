@@ -18,6 +18,7 @@ __all__ = [
     "ReviewError",
     "RouteCodeError",
     "SaveError",
+    "SaveWarning",
     "UnknownConcept",
     "UnknownPath",
     "Unreachable",
@@ -160,13 +161,15 @@ class PluginError(PackError):
 class SaveError(CraftError, ValueError):
     """A save file or save dict is malformed, corrupt, from a future version, or describes an impossible game.
 
-    :ivar where: the location inside the save (e.g. ``steps[3].inputs``), if known.
+    :ivar where: the location inside the save (e.g. ``steps[3].inputs``), or ``(file)`` / ``(top level)`` for the
+        file as a whole.
+    :ivar source: the save file, when read from one.
     """
 
     def __init__(self, message: str, *, where: str | None = None, source: str | None = None) -> None:
         self.where = where
         self.source = source
-        parts = [p for p in (source, where) if p]
+        parts = [p for p in (source, where) if p and not p.startswith("(")]  # "(file)", "(top level)": no key
         prefix = ": ".join(parts)
         super().__init__(f"{prefix}: {message}" if prefix else message)
 
@@ -195,4 +198,18 @@ class RouteCodeError(CraftError, ValueError):
 
     def __init__(self, reason: str, message: str) -> None:
         self.reason = reason
+        super().__init__(message)
+
+
+class SaveWarning(UserWarning):
+    """A save loaded, but not quite as written: it names a pack that is not loaded and whose concepts it never
+    used (the game goes on without it). Issued with :func:`warnings.warn`.
+
+    .. versionadded:: 0.2
+
+    :ivar packs: the ids of the packs that are not loaded.
+    """
+
+    def __init__(self, message: str, *, packs: Sequence[str] = ()) -> None:
+        self.packs = tuple(packs)
         super().__init__(message)

@@ -856,9 +856,12 @@ class Game:
 
         :raises SaveError: the file cannot be read, is malformed or corrupt, or does not fit the catalog.
         """
-        from craftcore._saves import read_save
+        from craftcore._saves import game_from_dict, read_save
 
-        return cls.from_dict(read_save(path), catalog, clock=clock, plugins=plugins, max_attempts=max_attempts)
+        data = read_save(path)
+        return game_from_dict(
+            cls, data, catalog, clock=clock, plugins=plugins, max_attempts=max_attempts, source=os.fspath(path)
+        )
 
     # ------------------------------------------------------------------------------------------------- dunder
 

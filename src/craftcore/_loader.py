@@ -160,9 +160,12 @@ def _load(
         hit = read_cached(key)
         if hit is not None:
             packs, warnings, places = hit
-            texts = {f.name: f.text for _, _, _, files in read for f in files}
-            located = {pid: found.with_locators(texts) for pid, found in places.items()}
-            return Catalog._merge(packs, plugins=pm, warnings=tuple(warnings), sources=located)
+            try:
+                texts = {f.name: f.text for _, _, _, files in read for f in files}
+                located = {pid: found.with_locators(texts) for pid, found in places.items()}
+                return Catalog._merge(packs, plugins=pm, warnings=tuple(warnings), sources=located)
+            except (Exception, RecursionError):  # an entry that does not make a catalog is a miss: rebuild it
+                pass
     loaded: list[LoadedPack] = []
     for source, kind, dist, files in read:
         if not files:

@@ -6,16 +6,18 @@ into the model classes after structuring.
 
 from __future__ import annotations
 
+import json
 import math
 import re
 import tomllib
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, Final
 
 import attrs
 import cattrs
 from cattrs.errors import ForbiddenExtraKeysError, IterableValidationNote
 
+from craftcore._controls import first_unsafe
 from craftcore._model import (
     RESOURCE_KINDS,
     Category,
@@ -32,7 +34,7 @@ from craftcore._model import (
 )
 from craftcore._problems import Problem, Severity, did_you_mean
 from craftcore._rules import MAX_INPUTS, MAX_LEVEL, MIN_INPUTS, MIN_LEVEL
-from craftcore._serialize import PropertyValueType, strict_converter
+from craftcore._serialize import MAX_INT, PropertyValueType, strict_converter
 
 __all__ = ["PackFile", "SourceFile", "SourceMap", "read_pack"]
 
@@ -225,7 +227,7 @@ def _problems_from_cattrs(exc: BaseException, path: str, make: _ProblemMaker) ->
         fields = [a.name for a in attrs.fields(exc.cl)]
         out = []
         for extra in sorted(exc.extra_fields):
-            key = f"{path}.{extra}" if path else extra
+            key = _join(path, extra)
             out.append(make("unknown-key", f"unknown key {extra!r}", key, did_you_mean(extra, fields)))
         return out
     if isinstance(exc, BaseExceptionGroup):
@@ -245,7 +247,13 @@ def _problems_from_cattrs(exc: BaseException, path: str, make: _ProblemMaker) ->
     return [make("wrong-type", message, path, ())]
 
 
+_BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
+
+
 def _join(path: str, name: str) -> str:
+    """A key path, with a key that is not a bare TOML key quoted (so an empty or odd key still names a place)."""
+    if not _BARE_KEY.match(name):
+        name = json.dumps(name, ensure_ascii=True)
     return f"{path}.{name}" if path else name
 
 
@@ -296,11 +304,11 @@ def read_pack(
     waiting: list[tuple[PackFile, SourceFile, _Locator]] = []  # content read before the [pack] table
     for source_file in files:  # one file at a time, so only one file's raw TOML is in memory at once
         locator = _Locator(source_file.text)
-        try:
-            data = tomllib.loads(source_file.text)
-        except tomllib.TOMLDecodeError as exc:
-            problems.append(_syntax_problem(source_file.name, exc))
+        data = _parse(source_file, problems)
+        if data is None:
             continue
+        if "\\" in source_file.text:  # control characters can only come from escapes in TOML strings
+            _control_characters(data, "", _ProblemMaker(source_file.name, None, locator), problems)
         document = _structure_document(data, _ProblemMaker(source_file.name, None, locator), problems, broken)
         del data
         if document.pack is not None:
@@ -385,18 +393,22 @@ def _structure_document(
     fields = [a.name for a in attrs.fields(PackFile)]
     for key in data:
         if key not in fields:
-            problems.append(make("unknown-key", f"unknown table {key!r}", key, did_you_mean(key, fields)))
+            problems.append(make("unknown-key", f"unknown table {key!r}", _join("", key), did_you_mean(key, fields)))
 
     def structure(value: Any, cls: type, path: str) -> Any:
         fast = _fast_structure(value, cls)
         if fast is not None:
             return fast
+        if not isinstance(value, dict):
+            problems.append(make("wrong-type", f"expected a table, got {_type_name(value)}", path))
+            return None
+        value = _known_keys(value, cls, path, make, problems)
         try:
             return strict_converter.structure(value, cls)
         except cattrs.BaseValidationError as exc:
             problems.extend(_problems_from_cattrs(exc, path, make))
-        except (TypeError, ValueError) as exc:  # a non-table where a table belongs
-            problems.append(make("wrong-type", f"expected a table: {exc}", path))
+        except (TypeError, ValueError, AttributeError, RecursionError) as exc:  # a shape cattrs has no words for
+            problems.append(make("wrong-type", f"unexpected value: {type(exc).__name__}", path))
         return None
 
     if "pack" in data:
@@ -438,6 +450,50 @@ def _structure_document(
             else:
                 broken.add((kind, "*"))
     return document
+
+
+def _control_characters(value: Any, path: str, make: _ProblemMaker, problems: list[Problem]) -> None:
+    """Report every string (key or value) holding a control character: pack text reaches terminals, where an escape
+    sequence or a carriage return could rewrite what is shown."""
+    stack = [(value, path)]
+    while stack:
+        item, where = stack.pop()
+        if isinstance(item, str):
+            bad = first_unsafe(item)
+            if bad is not None:
+                problems.append(make("control-character", f"text holds the control character {bad!r}", where or None))
+        elif isinstance(item, dict):
+            for key, sub in item.items():
+                full = _join(where, key)
+                if first_unsafe(key) is not None:
+                    problems.append(make("control-character", f"key {key!r} holds a control character", full))
+                stack.append((sub, full))
+        elif isinstance(item, list):
+            stack.extend((sub, f"{where}[{i}]") for i, sub in enumerate(item))
+
+
+def _known_keys(value: dict[str, Any], cls: type, path: str, make: _ProblemMaker, problems: list[Problem]) -> Any:
+    """``value`` without the keys ``cls`` does not have (and those of its resource tables), each reported: an
+    unknown key is an error, but the entry's other keys are still checked, so every problem shows in one pass."""
+    fields = [a.name for a in attrs.fields(cls)]
+    known = {}
+    for key, item in value.items():
+        if key in fields:
+            known[key] = item
+        else:
+            problems.append(make("unknown-key", f"unknown key {key!r}", _join(path, key), did_you_mean(key, fields)))
+    resources = known.get("resources")
+    if cls is ConceptTable and isinstance(resources, list):
+        known["resources"] = [
+            _known_keys(r, ResourceTable, f"{path}.resources[{i}]", make, problems) if isinstance(r, dict) else r
+            for i, r in enumerate(resources)
+        ]
+    return known
+
+
+def _type_name(value: Any) -> str:
+    names = {str: "a string", int: "an integer", float: "a number", bool: "a boolean", list: "an array"}
+    return names.get(type(value), "a date or time" if hasattr(value, "isoformat") else type(value).__name__)
 
 
 #: For the fast path: per table class, the required and the optional keys with their exact types.
@@ -488,6 +544,8 @@ def _fast_structure(value: Any, cls: type) -> Any:
         expected = required.get(key) or optional.get(key)
         if expected is None or type(item) is not expected:
             return None
+        if expected is int and not -MAX_INT <= item <= MAX_INT:  # type: ignore[operator]
+            return None
         if expected is list and key != "resources" and not all(type(x) is str for x in item):  # type: ignore[attr-defined]
             return None
     if any(key not in value for key in required):
@@ -498,7 +556,11 @@ def _fast_structure(value: Any, cls: type) -> Any:
             converted: dict[str, Any] = {}
             for key, item in props.items():
                 kind = type(item)
-                if kind is str or kind is int or (kind is float and math.isfinite(item)):
+                if (
+                    kind is str
+                    or (kind is int and -MAX_INT <= item <= MAX_INT)
+                    or (kind is float and math.isfinite(item))
+                ):
                     converted[key] = item
                 elif kind is list and all(type(x) is str for x in item):
                     converted[key] = tuple(item)
@@ -542,13 +604,93 @@ def _fast_recipe(value: dict[str, Any]) -> RecipeTable | None:
     return RecipeTable(inputs, outputs, requires, why)
 
 
-def _syntax_problem(name: str, exc: tomllib.TOMLDecodeError) -> Problem:
+#: Deepest nesting of arrays and inline tables read (a pack needs three levels; the parser itself recurses).
+MAX_NESTING: Final = 32
+
+
+def _parse(source_file: SourceFile, problems: list[Problem]) -> dict[str, Any] | None:
+    """The TOML document of one file, or ``None`` with the problem recorded (never an exception)."""
+    text, name = source_file.text, source_file.name
+    if text.startswith("\ufeff"):  # a byte order mark some editors write: harmless, so skip it
+        text = text[1:]
+    depth = _nesting(text)
+    if depth is not None:
+        problems.append(
+            Problem(
+                "error",
+                "too-deep",
+                f"arrays or tables nested more than {MAX_NESTING} deep",
+                file=name,
+                line=text.count("\n", 0, depth) + 1,
+            )
+        )
+        return None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        problems.append(_syntax_problem(name, exc, text))
+    except (ValueError, RecursionError, MemoryError) as exc:  # e.g. an integer of more than 4,300 digits
+        message = "a number has too many digits" if "digits" in str(exc) else _first_line(str(exc))
+        problems.append(Problem("error", "toml-syntax", f"invalid TOML: {message}", file=name))
+    return None
+
+
+def _nesting(text: str) -> int | None:
+    """The offset where brackets first nest deeper than :data:`MAX_NESTING`, or ``None``.
+
+    A cheap over-estimate (brackets inside multi-line strings count too) that looks only at brackets, quotes, comments
+    and line ends, and only in text with that many opening brackets in the first place.
+    """
+    if text.count("[") + text.count("{") <= MAX_NESTING:
+        return None
+    depth = 0
+    quote = ""
+    skip_to = -1
+    for match in _SPECIAL.finditer(text):
+        at = match.start()
+        if at < skip_to:
+            continue
+        ch = match.group()
+        if quote:
+            if ch == "\n" or ch == quote:
+                quote = ""
+            elif ch == "\\" and quote == '"':
+                skip_to = at + 2  # an escaped character
+            continue
+        if ch in "\"'":
+            quote = ch
+        elif ch == "#":
+            end = text.find("\n", at)
+            skip_to = len(text) if end < 0 else end
+        elif ch in "[{":
+            depth += 1
+            if depth > MAX_NESTING:
+                return at
+        elif ch in "]}":
+            depth = max(0, depth - 1)
+    return None
+
+
+_SPECIAL = re.compile(r"[\[\]{}\"'#\n\\]")
+
+
+def _first_line(message: str) -> str:
+    head = message.splitlines()[0] if message else "unreadable"
+    return head[:200]
+
+
+def _syntax_problem(name: str, exc: tomllib.TOMLDecodeError, text: str = "") -> Problem:
     message = str(exc)
     line = column = None
     match = re.search(r"\(at line (\d+), column (\d+)\)", message)
+    end = re.search(r"\(at end of document\)", message)
     if match:
         line, column = int(match.group(1)), int(match.group(2))
         message = message[: match.start()].strip()
+    elif end:  # point at the last line, so the message always has one
+        message = message[: end.start()].strip() + " (at the end of the file)"
+        line = text.count("\n") + (0 if text.endswith("\n") else 1) or 1
+        column = len(text) - (text.rfind("\n") + 1) + 1 if not text.endswith("\n") else 1
     elif getattr(exc, "lineno", None):  # Python 3.14 adds positions to the exception
         line, column = getattr(exc, "lineno", None), getattr(exc, "colno", None)
     return Problem(

@@ -11,6 +11,7 @@ import json
 import math
 import os
 import tomllib
+import warnings
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Final, Literal
 
@@ -19,13 +20,15 @@ import cattrs
 import tomli_w
 
 from craftcore._atomic import atomic_write
-from craftcore._errors import CraftError, SaveError
+from craftcore._controls import first_unsafe
+from craftcore._errors import CraftError, SaveError, SaveWarning
 from craftcore._help import Help
 from craftcore._packfile import _ProblemMaker, _problems_from_cattrs
 from craftcore._results import Attempt, Step
 from craftcore._review import Review
 from craftcore._rules import MAX_INPUTS, MIN_INPUTS
 from craftcore._serialize import strict_converter, to_data
+from craftcore._sources import NotRegularFile, read_regular_file
 
 if TYPE_CHECKING:
     from craftcore._catalog import Catalog
@@ -156,13 +159,10 @@ def game_from_dict(
     """Check save data against the format and the rules, and rebuild the game it describes."""
     doc = _renamed(_structure(data, source), catalog.renames)
     loaded = {p.id: p for p in catalog.packs}
-    for i, ref in enumerate(doc.packs):
-        if ref.id not in loaded:
-            raise SaveError(
-                f"the game was played with pack {ref.id!r} {ref.version}, which is not loaded",
-                where=f"packs[{i}]",
-                source=source,
-            )
+    missing = [(i, ref) for i, ref in enumerate(doc.packs) if ref.id not in loaded]
+    if missing:
+        _check_missing_packs(doc, missing, catalog, source)
+    _check_times(doc, source)
     if len(doc.steps) > len(catalog.concepts):
         raise SaveError(
             f"{len(doc.steps)} steps, but only {len(catalog.concepts)} concepts exist", where="steps", source=source
@@ -172,6 +172,12 @@ def game_from_dict(
     steps = []
     for i, s in enumerate(doc.steps):
         _check_inputs(s.inputs, catalog, f"steps[{i}].inputs", source)
+        if not s.new:
+            raise SaveError(
+                "a step discovers at least one concept (a combination that discovered nothing is an attempt)",
+                where=f"steps[{i}].new",
+                source=source,
+            )
         steps.append(Step(i + 1, tuple(sorted(s.inputs)), s.time, tuple(s.new)))
     attempts = []
     for i, a in enumerate(doc.attempts):
@@ -185,7 +191,7 @@ def game_from_dict(
         attempts.append(Attempt(tuple(sorted(a.inputs)), a.time, a.after_step, a.hint))
     reviews, helps = _learning_logs(doc, catalog, len(steps), source)
     try:
-        return cls.from_log(
+        game = cls.from_log(
             catalog,
             steps,
             attempts,
@@ -198,13 +204,110 @@ def game_from_dict(
         )
     except CraftError as exc:
         step, attempt = getattr(exc, "step", None), getattr(exc, "attempt", None)
+        tail = _missing_note(missing)
         if attempt is not None:
-            raise SaveError(f"impossible attempt: {exc}", where=f"attempts[{attempt}]", source=source) from None
+            raise SaveError(f"impossible attempt: {exc}{tail}", where=f"attempts[{attempt}]", source=source) from None
         review = getattr(exc, "review", None)
         if review is not None:
             raise SaveError(f"impossible review: {exc}", where=f"reviews[{review}]", source=source) from None
         where = f"steps[{step.number - 1}]" if step is not None else "steps"
-        raise SaveError(f"impossible game: {exc}", where=where, source=source) from None
+        raise SaveError(f"impossible game: {exc}{tail}", where=where, source=source) from None
+    _check_attempts_failed(game, source)
+    if len(attempts) > max_attempts:  # never silently: saving this game again would lose the oldest ones
+        warnings.warn(
+            SaveWarning(
+                f"{source or 'save'}: the save holds {len(attempts)} failed attempts; only the newest {max_attempts} "
+                "are kept (raise max_attempts to keep them all)"
+            ),
+            stacklevel=3,
+        )
+    if missing:
+        names = ", ".join(f"{ref.id!r} {ref.version!r}" for _, ref in missing)
+        warnings.warn(
+            SaveWarning(
+                f"{source or 'save'}: played with pack {names}, which is not loaded; none of its concepts were used, "
+                "so the game continues without it",
+                packs=[ref.id for _, ref in missing],
+            ),
+            stacklevel=3,
+        )
+    return game
+
+
+#: How far a save's times may go back (seconds): a system clock corrected by NTP can step back a little, and a
+#: save must not become unloadable for that; anything more is an edited or corrupt save.
+CLOCK_SLACK: Final = 3600.0
+#: The plausible times (seconds since the epoch): from 1970 to the end of year 9999 (what dates can show).
+TIME_RANGE: Final = (0.0, 253_402_300_799.0)
+
+
+def _check_times(doc: _SaveDoc, source: str | None) -> None:
+    """Every time in the range dates can show, and none before the game started or before the previous step."""
+    low, high = TIME_RANGE
+
+    def check(value: float, where: str, earliest: float, after: str) -> None:
+        if not low <= value <= high:
+            raise SaveError(f"time {value!r} is not a plausible date (1970 to 9999)", where=where, source=source)
+        if value < earliest - CLOCK_SLACK:
+            raise SaveError(f"time {value!r} goes back before {after}", where=where, source=source)
+
+    check(doc.started, "started", low, "1970")
+    previous, name = doc.started, "the start"
+    for i, s in enumerate(doc.steps):
+        check(s.time, f"steps[{i}].time", previous, name)
+        previous, name = max(previous, s.time), f"steps[{i}]"
+    for i, a in enumerate(doc.attempts):
+        before = doc.steps[a.after_step - 1].time if 0 < a.after_step <= len(doc.steps) else doc.started
+        check(a.time, f"attempts[{i}].time", before, "the step it followed")
+
+
+def _check_missing_packs(
+    doc: _SaveDoc, missing: list[tuple[int, _PackRef]], catalog: Catalog, source: str | None
+) -> None:
+    """Refuse a save that uses concepts of a pack that is not loaded, naming them and the pack."""
+    used: dict[str, str] = {}
+    for i, s in enumerate(doc.steps):
+        for cid in [*s.inputs, *s.new]:
+            if cid not in catalog.concepts:
+                used.setdefault(cid, f"steps[{i}]")
+    for i, a in enumerate(doc.attempts):
+        for cid in a.inputs:
+            if cid not in catalog.concepts:
+                used.setdefault(cid, f"attempts[{i}]")
+    if not used:
+        return
+    first_index, _ = missing[0]
+    names = ", ".join(repr(c) for c in list(used)[:10]) + (f" and {len(used) - 10} more" if len(used) > 10 else "")
+    raise SaveError(
+        f"the game uses {names}, which no loaded pack defines{_missing_note(missing)}",
+        where=f"packs[{first_index}]",
+        source=source,
+    )
+
+
+def _missing_note(missing: list[tuple[int, _PackRef]]) -> str:
+    if not missing:
+        return ""
+    packs = ", ".join(f"{ref.id!r} {ref.version!r}" for _, ref in missing)
+    return (
+        f"; it was played with pack {packs}, which is not loaded: install the distribution that provides it "
+        "(pip install ...), or load its folder (craftcore --pack DIR, or load_catalog(DIR))"
+    )
+
+
+def _check_attempts_failed(game: Game, source: str | None) -> None:
+    """Refuse an attempt that would have fired a recipe with what was discovered by then (it would not have been a
+    failure: a save cannot claim it was)."""
+    catalog, discovered = game.catalog, game.discovered
+    for i, attempt in enumerate(game.attempts):
+        for recipe in catalog.recipes_for(attempt.inputs):
+            if all(q in discovered and discovered[q].step <= attempt.after_step for q in recipe.requires):
+                raise SaveError(
+                    f"{' + '.join(attempt.inputs)} fires a recipe after step {attempt.after_step}: it is not a "
+                    "failed attempt",
+                    where=f"attempts[{i}]",
+                    source=source,
+                )
 
 
 def _learning_logs(doc: _SaveDoc, catalog: Catalog, steps: int, source: str | None) -> tuple[list[Review], list[Help]]:
@@ -276,18 +379,21 @@ def _check_inputs(inputs: list[str], catalog: Catalog, where: str, source: str |
 
 def _structure(data: Mapping[str, Any], source: str | None) -> _SaveDoc:
     if not isinstance(data, Mapping):
-        raise SaveError(f"expected a table of save data, got {type(data).__name__}", source=source)
+        raise SaveError(f"expected a table of save data, got {type(data).__name__}", where="(top level)", source=source)
     version = data.get("format_version")
     if isinstance(version, bool) or not isinstance(version, int):
-        raise SaveError("missing or non-integer format_version: this is not a craftcore save", source=source)
+        raise SaveError(
+            "missing or non-integer format_version: this is not a craftcore save", where="format_version", source=source
+        )
     if version > FORMAT_VERSION:
         raise SaveError(
-            f"save format version {version} is newer than this craftcore reads ({FORMAT_VERSION}); upgrade craftcore",
+            f"save format version {min(version, 10**9)} is newer than this craftcore reads ({FORMAT_VERSION}); "
+            "upgrade craftcore",
             where="format_version",
             source=source,
         )
     if version < 1:
-        raise SaveError(f"unknown save format version {version}", where="format_version", source=source)
+        raise SaveError(f"unknown save format version {min(version, -1)}", where="format_version", source=source)
     migrated = dict(data)
     while migrated["format_version"] < FORMAT_VERSION:
         migrated = MIGRATIONS[migrated["format_version"]](migrated)
@@ -297,7 +403,17 @@ def _structure(data: Mapping[str, Any], source: str | None) -> _SaveDoc:
         doc = strict_converter.structure(migrated, _SaveDoc)
     except cattrs.BaseValidationError as exc:
         first = _problems_from_cattrs(exc, "", _ProblemMaker("save", None, None))[0]
-        raise SaveError(first.message, where=first.key, source=source) from None
+        raise SaveError(first.message, where=first.key or "(top level)", source=source) from None
+    except (TypeError, ValueError, AttributeError, RecursionError) as exc:  # a shape cattrs has no words for
+        raise SaveError(f"unexpected value ({type(exc).__name__})", where="(top level)", source=source) from None
+    for name, text in [
+        *((f"packs[{i}].id", p.id) for i, p in enumerate(doc.packs)),
+        *((f"packs[{i}].version", p.version) for i, p in enumerate(doc.packs)),
+        *((f"attempts[{i}].hint", a.hint or "") for i, a in enumerate(doc.attempts)),
+    ]:
+        bad = first_unsafe(text)
+        if bad is not None:
+            raise SaveError(f"text holds the control character {bad!r}", where=name, source=source)
     for name, value in [
         ("started", doc.started),
         *((f"steps[{i}].time", s.time) for i, s in enumerate(doc.steps)),
@@ -317,31 +433,53 @@ def read_save(path: str | os.PathLike[str]) -> dict[str, Any]:
     """
     name = os.fspath(path)
     try:
-        with open(name, "rb") as handle:
-            raw = handle.read(MAX_SAVE_BYTES + 1)
+        raw = read_regular_file(name, MAX_SAVE_BYTES)
+    except NotRegularFile as exc:
+        raise SaveError(f"cannot read save: it {exc}", where="(file)", source=name) from None
     except OSError as exc:
-        raise SaveError(f"cannot read save: {exc.strerror or exc}", source=name) from None
+        raise SaveError(
+            f"cannot read save: {exc.strerror or type(exc).__name__}", where="(file)", source=name
+        ) from None
     if len(raw) > MAX_SAVE_BYTES:
-        raise SaveError(f"save is larger than {MAX_SAVE_BYTES} bytes", source=name)
+        raise SaveError(f"save is larger than {MAX_SAVE_BYTES} bytes", where="(file)", source=name)
     try:
         text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise SaveError("save is not UTF-8 text (corrupt or not a save)", source=name) from None
+    except UnicodeDecodeError as exc:
+        raise SaveError(
+            f"save is not UTF-8 text at byte {exc.start} (corrupt or not a save)", where="(file)", source=name
+        ) from None
+    text = text.removeprefix("\ufeff")
+    kind = "TOML" if name.endswith(".toml") else "JSON"
     try:
-        if name.endswith(".toml"):
+        if kind == "TOML":
             data: Any = tomllib.loads(text)
         else:
-            data = json.loads(text, parse_constant=_reject_constant)
-    except (ValueError, RecursionError) as exc:
-        kind = "TOML" if name.endswith(".toml") else "JSON"
-        raise SaveError(f"save is not valid {kind} (truncated or corrupt): {exc}", source=name) from None
+            data = json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_unique_keys)
+    except (ValueError, RecursionError, MemoryError) as exc:
+        reason = "a number has too many digits" if "digits" in str(exc) else str(exc).splitlines()[0][:200]
+        if isinstance(exc, RecursionError):
+            reason = "nested too deep"
+        raise SaveError(
+            f"save is not valid {kind} (truncated or corrupt): {reason}", where="(file)", source=name
+        ) from None
     if not isinstance(data, dict):
-        raise SaveError("save is not a table of save data", source=name)
+        raise SaveError("save is not a table of save data", where="(top level)", source=name)
     return data
 
 
 def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not allowed")
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object, refusing a key given twice (JSON parsers disagree on which one wins: a save must not be read
+    one way here and another way elsewhere)."""
+    data = dict(pairs)
+    if len(data) != len(pairs):
+        seen: set[str] = set()
+        twice = next(k for k, _ in pairs if k in seen or seen.add(k))  # type: ignore[func-returns-value]
+        raise ValueError(f"key {twice!r} is given twice")
+    return data
 
 
 def write_save(game: Game, path: str | os.PathLike[str]) -> None:

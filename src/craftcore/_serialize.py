@@ -10,14 +10,16 @@ from __future__ import annotations
 import math
 from typing import Any, Final, TypeVar, get_args, get_origin
 
+import attrs
 import cattrs
 from cattrs.cols import is_mapping, is_sequence, list_structure_factory, mapping_structure_factory
+from cattrs.gen import make_dict_structure_fn
 from cattrs.preconf.json import make_converter as _make_json_converter
 from cattrs.preconf.tomllib import make_converter as _make_toml_converter
 
 from craftcore._frozenmap import FrozenMap
 
-__all__ = ["from_data", "make_converter", "strict_converter", "to_data"]
+__all__ = ["MAX_INT", "from_data", "make_converter", "strict_converter", "to_data"]
 
 T = TypeVar("T")
 
@@ -28,9 +30,15 @@ def _strict_str(value: Any, _: type) -> str:
     return value
 
 
+#: Integers beyond 64 bits are refused: no count, level or time needs more, and huge ones make every message huge.
+MAX_INT: Final = 2**63 - 1
+
+
 def _strict_int(value: Any, _: type) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise TypeError(f"expected an integer, got {_type_name(value)}")
+    if not -MAX_INT <= value <= MAX_INT:
+        raise ValueError("integer out of range (more than 64 bits)")
     return value
 
 
@@ -51,7 +59,11 @@ def _strict_bool(value: Any, _: type) -> bool:
 def _property_value(value: Any, _: type) -> str | int | float | tuple[str, ...]:
     if isinstance(value, bool):
         raise TypeError("expected a string, a number or an array of strings, got a boolean")
-    if isinstance(value, str | int):
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int):
+        if not -MAX_INT <= value <= MAX_INT:
+            raise ValueError("integer out of range (more than 64 bits)")
         return value
     if isinstance(value, float):
         if not math.isfinite(value):
@@ -89,10 +101,30 @@ def make_converter() -> cattrs.Converter:
     converter.register_structure_hook(int, _strict_int)
     converter.register_structure_hook(float, _strict_float)
     converter.register_structure_hook(bool, _strict_bool)
-    converter.register_structure_hook(PropertyValueType, _property_value)
+    # a predicate hook, so it wins over the union passthrough the preconf converter installs (which let NaN and
+    # booleans through)
+    converter.register_structure_hook_func(lambda t: t == PropertyValueType, _property_value)
     converter.register_structure_hook_factory(is_sequence, _strict_container(list, "an array", converter))
     converter.register_structure_hook_factory(is_mapping, _strict_container(dict, "a table", converter))
+    converter.register_structure_hook_factory(attrs.has, _strict_class(converter))
     return converter
+
+
+def _strict_class(converter: cattrs.Converter) -> Any:
+    """A hook factory for attrs classes that refuses a value that is not a table (cattrs would fail with an
+    ``AttributeError`` about ``.keys`` that means nothing to a user)."""
+
+    def factory(cl: Any) -> Any:
+        inner = make_dict_structure_fn(cl, converter, _cattrs_forbid_extra_keys=True, _cattrs_detailed_validation=True)
+
+        def hook(value: Any, target: Any) -> Any:
+            if not isinstance(value, dict):
+                raise TypeError(f"expected a table, got {_type_name(value)}")
+            return inner(value, target)
+
+        return hook
+
+    return factory
 
 
 def _strict_container(kind: type, noun: str, converter: cattrs.Converter) -> Any:

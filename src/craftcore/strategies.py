@@ -11,6 +11,7 @@ Pack authors and embedders can reuse them to property-test their own code agains
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 import tomli_w
@@ -22,7 +23,7 @@ from craftcore._errors import PackError
 from craftcore._packfile import SourceFile, read_pack
 from craftcore._sources import PackSource
 
-__all__ = ["catalog_from_data", "catalogs", "pack_data", "pack_sources"]
+__all__ = ["catalog_from_data", "catalogs", "pack_data", "pack_documents", "pack_sources", "toml_values"]
 
 
 @st.composite
@@ -117,3 +118,84 @@ def catalogs(*, all_reachable: bool = True, **kwargs: Any) -> st.SearchStrategy[
     return pack_data(all_reachable=all_reachable, **kwargs).map(
         lambda d: catalog_from_data(d, require_reachable=all_reachable)
     )
+
+
+#: Keys that pack files use, so free-form documents often hit the real tables with values of the wrong shape.
+_PACK_KEYS = (
+    "pack", "game", "categories", "concepts", "recipes", "paths", "hints", "unlocks", "id", "name", "version",
+    "description", "requires", "title", "intro", "level", "category", "start", "aliases", "properties", "resources",
+    "url", "kind", "inputs", "outputs", "why", "steps", "text", "after",
+)  # fmt: skip
+
+
+def _keys() -> st.SearchStrategy[str]:
+    return st.one_of(
+        st.sampled_from(_PACK_KEYS), st.text(max_size=8), st.from_regex(r"[a-z][a-z0-9_]{0,6}", fullmatch=True)
+    )
+
+
+def toml_values(*, max_leaves: int = 20) -> st.SearchStrategy[Any]:
+    """Any value a TOML document can hold: strings (control characters included), integers up to 64 bits and beyond
+    what TOML allows, floats with NaN and infinities, booleans, dates and times, arrays and tables, nested.
+
+    .. versionadded:: 0.2
+    """
+    scalars = st.one_of(
+        st.text(max_size=12),
+        st.sampled_from(["", "x", "1.0.0", "https://example.org", "paper", "not a url", "\x1b[2K\r", "\u202e"]),
+        st.integers(min_value=-(2**70), max_value=2**70),
+        st.sampled_from([0, 1, 5, 6, -1, 10**6]),
+        st.floats(allow_nan=True, allow_infinity=True),
+        st.booleans(),
+        st.dates(),
+        st.datetimes(timezones=st.none() | st.just(datetime.UTC)),
+        st.times(),
+    )
+    return st.recursive(
+        scalars,
+        lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_keys(), inner, max_size=4),
+        max_leaves=max_leaves,
+    )
+
+
+@st.composite
+def pack_documents(draw: st.DrawFn, *, valid_base: bool | None = None) -> dict[str, Any]:
+    """The data of a pack file of any shape, mostly *invalid*: free-form tables under the pack file's keys, or a
+    valid pack (see :func:`pack_data`) with some values replaced by values of any type. For testing that a loader
+    answers every document with a precise error (or a catalog), never an exception of another kind.
+
+    Dump with ``tomli_w.dumps`` to get the file's text.
+
+    :param valid_base: start from a valid pack (``True``), from nothing (``False``), or either (``None``).
+
+    .. versionadded:: 0.2
+    """
+    if valid_base is None:
+        valid_base = draw(st.booleans())
+    if not valid_base:
+        return draw(st.dictionaries(_keys(), toml_values(), max_size=6))
+    data = draw(pack_data(max_concepts=4))
+    for _ in range(draw(st.integers(1, 4))):
+        _replace_somewhere(draw, data)
+    return data
+
+
+def _replace_somewhere(draw: st.DrawFn, data: dict[str, Any]) -> None:
+    """Walk down from the top to a random table or array, then replace, add or delete one of its entries."""
+    node: Any = data
+    for _ in range(draw(st.integers(0, 4))):
+        children = list(node.values()) if isinstance(node, dict) else list(node)
+        children = [c for c in children if isinstance(c, dict | list) and c]
+        if not children:
+            break
+        node = draw(st.sampled_from(children))
+    value = draw(toml_values(max_leaves=6))
+    if isinstance(node, dict):
+        existing: bool = bool(node) and draw(st.booleans())
+        key: str = draw(st.sampled_from(sorted(node))) if existing else draw(_keys())
+        if draw(st.integers(0, 4)) == 0 and key in node:
+            del node[key]
+        else:
+            node[key] = value
+    elif node:
+        node[draw(st.integers(0, len(node) - 1))] = value

@@ -5,12 +5,14 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import sys
+import warnings
 from collections.abc import Callable, Sequence
 from typing import IO
 
 import craftcore
-from craftcore import CraftError, NotDiscovered, PackError, SaveError, UnknownConcept, Unreachable
-from craftcore.cli._console import CliError, Console
+from craftcore import CraftError, NotDiscovered, PackError, SaveError, SaveWarning, UnknownConcept, Unreachable
+from craftcore.cli._console import MAX_INPUT, CliError, Console, safe
 
 __all__ = ["build_parser", "run"]
 
@@ -315,6 +317,10 @@ def run(argv: Sequence[str] | None, console: Console) -> int:
     """Parse ``argv`` and run the command; every failure becomes one message and an exit status."""
     parser = build_parser()
     argv = list(argv) if argv is not None else None
+    too_long = [a for a in (argv if argv is not None else sys.argv[1:]) if len(a) > MAX_INPUT]
+    if too_long:  # no name, id or path is that long; matching one would only cost time
+        console.error(f"an argument is {len(too_long[0])} characters long; the most accepted is {MAX_INPUT}")
+        return 2
     with contextlib.redirect_stdout(console.out), contextlib.redirect_stderr(console.err):
         try:
             args = parser.parse_args(argv)
@@ -324,6 +330,27 @@ def run(argv: Sequence[str] | None, console: Console) -> int:
         parser.print_help(console.out)
         return 2
     console.restyle(args.color)
+    if "output" in console.closed:
+        console.error("standard output is closed: nowhere to write the result")
+        return 2
+    with warnings.catch_warnings():
+        warnings.showwarning = _warning_shower(console, warnings.showwarning)
+        return _dispatch(args, console)
+
+
+def _warning_shower(console: Console, original: Callable[..., None]) -> Callable[..., None]:
+    """Show craftcore's own warnings (a save loaded without a pack it named) as one line; others as usual."""
+
+    def show(message: Warning | str, category: type[Warning], *rest: object, **kwargs: object) -> None:
+        if issubclass(category, SaveWarning):
+            console.warn(str(message))
+        else:
+            original(message, category, *rest, **kwargs)
+
+    return show
+
+
+def _dispatch(args: argparse.Namespace, console: Console) -> int:
     if args.command == "combine" and len(args.concepts) > 4:
         console.error(f"a combination takes 1 to 4 concepts, got {len(args.concepts)}")
         return 2
@@ -360,6 +387,7 @@ def run(argv: Sequence[str] | None, console: Console) -> int:
 
 
 def _fail(console: Console, args: argparse.Namespace, message: str, kind: str, status: int = 1) -> int:
+    message = "\n".join(safe(line) for line in message.split("\n"))  # error text quotes untrusted files
     if getattr(args, "json", False):
         console.json({"error": {"kind": kind, "message": message}})
     console.error(message)
@@ -380,13 +408,26 @@ def main(
     :param stdin, stdout, stderr, env: streams and environment to use instead of the process's (for tests and
         embedding).
     """
-    import sys
 
     console = Console(stdin, stdout, stderr, env if env is not None else dict(os.environ))
     try:
-        return run(argv, console)
+        status = run(argv, console)
+        console.out.flush()  # a full disk shows here, not at exit as an unhandled error
+        return status
     except BrokenPipeError:  # `craftcore graph | head`: stop quietly
-        if console.out is sys.stdout:
+        _drop_stdout(console)
+        return 141
+    except OSError as exc:  # the output cannot be written: `> /dev/full`, a closed or revoked terminal
+        _drop_stdout(console)
+        with contextlib.suppress(OSError):
+            console.error(f"cannot write the output: {exc.strerror or type(exc).__name__}")
+        return 1
+
+
+def _drop_stdout(console: Console) -> None:
+    """Point the process's standard output at /dev/null, so the pending output is not written (and fails) again
+    when Python exits."""
+    if console.out is sys.stdout and sys.stdout is not None:
+        with contextlib.suppress(OSError, ValueError):
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())
-        return 141

@@ -104,17 +104,25 @@ class Play:
         self.banner()
         self.do_help("")
         status = 0
+        busy = False  # a command is running: if it is interrupted, what it did is not saved
         try:
             while True:
                 self.completer.pool, self.completer.extra = self.game.discovered, [w for _, w, _ in MENU]
                 line = self.console.ask(self.style.bold("\nchoice [0-9 p h u f, ? menu]> "))
+                busy = True
                 if self.dispatch(line) is False:
                     break
+                busy = False
         except EOFError:
             pass
         except KeyboardInterrupt:
             self.console.print()
             status = 130
+        if busy and status == 130 and self.save is not None:
+            self.console.print(f"Not saved: the last command was interrupted; {self.save} keeps the last saved game.")
+            self.save = None
+            self.console.print("Goodbye!")
+            return status
         self.leave()
         return status
 
