@@ -45,6 +45,7 @@ PUBLIC_NAMES = [
     "Recipe",
     "Resource",
     "SaveError",
+    "SaveWarning",
     "Step",
     "Suggestion",
     "UnknownConcept",
