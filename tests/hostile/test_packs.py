@@ -41,7 +41,7 @@ def problems_of(text: str) -> list[craftcore.Problem]:
 @given(pack_documents())
 def test_documents_of_every_shape(document: dict) -> None:
     text = tomli_w.dumps(document)
-    pack_outcome("packs: free-shape documents", lambda: load_text(text))
+    pack_outcome("packs: documents of every shape", lambda: load_text(text))
 
 
 @settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])

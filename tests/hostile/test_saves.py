@@ -11,6 +11,7 @@ import pathlib
 import random
 import stat
 import time
+import warnings
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -428,3 +429,22 @@ def test_an_unwritable_folder_names_the_save(real: Game, tmp_path: pathlib.Path)
         with time_limit(), pytest.raises(OSError) as info:
             real.save(fifo)
         assert info.value.filename == str(fifo) and stat.S_ISFIFO(os.stat(fifo).st_mode)
+
+
+def test_the_cli_says_when_a_pack_is_gone(tmp_path: pathlib.Path) -> None:
+    from craftcore.cli import main
+
+    game = Game(load_catalog(FOUNDATIONS_DIR, PACK_DIRS["attention"], installed=False), clock=Clock(1_700_000_000.0))
+    game.combine("linear_algebra", "calculus", "probability")
+    path = tmp_path / "game.json"
+    game.save(path)
+    err = io.StringIO()
+    with time_limit(), warnings.catch_warnings():
+        warnings.simplefilter("default")
+        status = main(["stats", "--save", str(path), *PACK_ARGS], stdout=io.StringIO(), stderr=err)
+    assert status == 0
+    assert err.getvalue().startswith(f"craftcore: warning: {path}: played with pack 'attention'"), err.getvalue()
+    record("saves: a pack that is gone", "loaded, warned")
+
+
+PACK_ARGS = ["--no-installed", "--pack", str(FOUNDATIONS_DIR)]

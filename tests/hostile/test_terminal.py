@@ -8,6 +8,7 @@ import io
 import json
 import os
 import pathlib
+import re
 import subprocess
 import sys
 
@@ -25,7 +26,7 @@ CORPUS = pathlib.Path(__file__).parent / "corpus"
 ATTACK = "1\r\x1b[2K\x1b[32mOK: save loaded\x1b[0m\x1b]0;title\x07\u202edesrever\x9b2J"
 PACK = ["--no-installed", "--pack", str(FOUNDATIONS_DIR)]
 #: What our own colours look like: the only escape sequences allowed in output.
-SGR = __import__("re").compile(r"\x1b\[[0-9;]*m")
+SGR = re.compile(r"\x1b\[[0-9;]*m")
 
 
 def hostile_text() -> st.SearchStrategy[str]:
