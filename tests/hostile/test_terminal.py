@@ -101,7 +101,9 @@ def test_a_hostile_hint_or_name_typed_in_play() -> None:
 
 def test_huge_arguments_and_lines_are_bounded() -> None:
     status, out, err = run(["info", "x" * 100_000, *PACK])
-    assert status == 2 and "characters long" in err and len(err) < 300
+    assert status == 2 and "a concept name of 100000 characters" in err and len(err) < 300
+    status, out, err = run(["combine", "calculus", "y" * 50_000, *PACK])
+    assert status == 2 and len(err) < 300
     status, out, err = run(["play", *PACK], stdin="a" * 10_000_000 + "\n" + "b + " * 100_000 + "\n0\n")
     assert status == 0 and len(out) < 100_000
     record("terminal: huge arguments and lines", "bounded")

@@ -317,10 +317,6 @@ def run(argv: Sequence[str] | None, console: Console) -> int:
     """Parse ``argv`` and run the command; every failure becomes one message and an exit status."""
     parser = build_parser()
     argv = list(argv) if argv is not None else None
-    too_long = [a for a in (argv if argv is not None else sys.argv[1:]) if len(a) > MAX_INPUT]
-    if too_long:  # no name, id or path is that long; matching one would only cost time
-        console.error(f"an argument is {len(too_long[0])} characters long; the most accepted is {MAX_INPUT}")
-        return 2
     with contextlib.redirect_stdout(console.out), contextlib.redirect_stderr(console.err):
         try:
             args = parser.parse_args(argv)
@@ -351,6 +347,11 @@ def _warning_shower(console: Console, original: Callable[..., None]) -> Callable
 
 
 def _dispatch(args: argparse.Namespace, console: Console) -> int:
+    names = [*(getattr(args, "concepts", None) or ()), getattr(args, "concept", None) or ""]
+    too_long = [n for n in names if len(n) > MAX_INPUT]
+    if too_long:  # no concept name is that long, and matching one would only cost time
+        console.error(f"a concept name of {len(too_long[0])} characters; the most accepted is {MAX_INPUT}")
+        return 2
     if args.command == "combine" and len(args.concepts) > 4:
         console.error(f"a combination takes 1 to 4 concepts, got {len(args.concepts)}")
         return 2
