@@ -347,7 +347,8 @@ def _warning_shower(console: Console, original: Callable[..., None]) -> Callable
 
 
 def _dispatch(args: argparse.Namespace, console: Console) -> int:
-    names = [*(getattr(args, "concepts", None) or ()), getattr(args, "concept", None) or ""]
+    given = [getattr(args, "concept", None), getattr(args, "concepts", None)]
+    names = [n for g in given for n in (g if isinstance(g, list) else [g]) if isinstance(n, str)]
     too_long = [n for n in names if len(n) > MAX_INPUT]
     if too_long:  # no concept name is that long, and matching one would only cost time
         console.error(f"a concept name of {len(too_long[0])} characters; the most accepted is {MAX_INPUT}")
