@@ -179,7 +179,14 @@ def test_weighted_plan_is_cheapest_and_replays(catalog, data) -> None:
             game.plan(*targets, cost=weight)
         return
     plan = game.plan(*targets, budget=10.0, cost=weight)
-    assert plan.optimal and plan.cost == pytest.approx(expected) and plan.lower_bound == pytest.approx(expected)
+    assert plan.lower_bound <= expected + 1e-6 <= plan.cost + 2e-6  # never a false claim, never below the optimum
+    if plan.optimal:
+        assert plan.cost == pytest.approx(expected) and plan.lower_bound == pytest.approx(expected)
+    conditional = any(
+        len({r.requires for r in catalog.recipes_for(inputs)}) > 1 for inputs in {r.inputs for r in catalog.recipes}
+    )
+    if not conditional:  # every recipe of a combination fires whatever else is held: the model is exact
+        assert plan.optimal and plan.cost == pytest.approx(expected)
     before = set(game.discovered)
     for step in plan:
         assert game.combine(*step.inputs).new
