@@ -37,12 +37,12 @@ class Server:
     :param args: extra command-line options (``--no-installed``, ``--pack DIR``...).
     """
 
-    def __init__(self, db: Path, *args: str, port: int = 0, cwd: Path | None = None, log: Path | None = None) -> None:
+    def __init__(self, db: Path | str, *args: str, port: int = 0, cwd: Path | None = None, log: Path | None = None) -> None:
         self.db = db
         self.args = args
         self.port = port
         self.cwd = cwd
-        self.log = log or db.with_suffix(".log")
+        self.log = log or Path(db).with_suffix(".log")
         self.proc: subprocess.Popen[str] | None = None
         self.url = ""
 

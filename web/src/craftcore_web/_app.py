@@ -63,9 +63,14 @@ ERROR_CODES: Final = {
     408: "timeout",
     411: "length_required",
     413: "too_large",
+    414: "uri_too_long",
     429: "too_many_requests",
+    431: "headers_too_large",
     503: "busy",
 }
+#: Longest URL (path and query) and most header bytes a request may have.
+MAX_URL: Final = 8 * 1024
+MAX_HEADERS: Final = 16 * 1024
 
 
 def error_body(status: int, code: str, message: str, **extra: Any) -> bytes:
@@ -261,6 +266,10 @@ class Guard:
             await send(message)
 
         path: str = scope["path"]
+        too_large = _too_large(scope)
+        if too_large is not None:
+            await too_large(scope, receive, send_with_headers)
+            return
         if path.startswith("/api/"):
             client = scope.get("client")
             who = client[0] if client else "?"
@@ -280,3 +289,12 @@ class Guard:
                 await response(scope, receive, send_with_headers)
                 return
         await self.app(scope, receive, send_with_headers)
+
+
+def _too_large(scope: Scope) -> Response | None:
+    """The answer to a request whose URL or headers are over the limits (uvicorn only bounds what is incomplete)."""
+    if len(scope["raw_path"]) + len(scope["query_string"]) > MAX_URL:
+        return json_response(414, error_body(414, "uri_too_long", f"the URL is over {MAX_URL} bytes"))
+    if sum(len(k) + len(v) + 4 for k, v in scope["headers"]) > MAX_HEADERS:
+        return json_response(431, error_body(431, "headers_too_large", f"the headers are over {MAX_HEADERS} bytes"))
+    return None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import signal
 import sys
 
 import craftcore
@@ -125,6 +126,7 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit:
         print(f"{prog}: cannot listen on {args.host}:{args.port}", file=sys.stderr)
         return 2
+    sock.listen(config.backlog)  # connections wait in the backlog from now on, until a worker accepts them
     host, port = sock.getsockname()[:2]
     url = f"http://[{host}]:{port}/" if ":" in host else f"http://{host}:{port}/"
     packs = ", ".join(f"{p.id} {p.version}" for p in catalog.packs)
@@ -135,8 +137,19 @@ def main(argv: list[str] | None = None) -> int:
         flush=True,
     )
     logging.getLogger("craftcore_web").setLevel(logging.INFO)
-    if args.workers == 1:
-        uvicorn.Server(config).run(sockets=[sock])
-    else:
-        Multiprocess(config, sockets=[sock]).run()
+    # uvicorn handles SIGTERM and SIGINT itself, then raises the signal again for the handler it found: make that a
+    # clean exit, as Ctrl-C is.
+    signal.signal(signal.SIGTERM, _exit_cleanly)
+    signal.signal(signal.SIGINT, _exit_cleanly)
+    try:
+        if args.workers == 1:
+            uvicorn.Server(config).run(sockets=[sock])
+        else:
+            Multiprocess(config, sockets=[sock]).run()
+    except KeyboardInterrupt:
+        pass
     return 0
+
+
+def _exit_cleanly(signum: int, frame: object) -> None:
+    raise SystemExit(0)
