@@ -105,7 +105,8 @@ class Locked:
 
 
 class Store:
-    """The database of players. Thread-safe: connections come from a small pool, one per concurrent caller.
+    """The database of players. Thread-safe: connections come from a pool of at most ``pool_size``, one per
+    concurrent caller (more callers wait for one), so N worker processes hold at most N * ``pool_size`` connections.
 
     Use :func:`open_store` to get one for a URL.
     """
@@ -115,9 +116,10 @@ class Store:
     real_type = "REAL"
     placeholder = "?"
 
-    def __init__(self, where: str) -> None:
+    def __init__(self, where: str, *, pool_size: int = 16) -> None:
         self.where = where
         self._pool: queue.SimpleQueue[_Connection] = queue.SimpleQueue()
+        self._slots = threading.BoundedSemaphore(pool_size)
         self._closed = False
         self._migrate()
 
@@ -150,19 +152,20 @@ class Store:
 
     @contextlib.contextmanager
     def _connection(self) -> Iterator[_Connection]:
-        try:
-            db = self._pool.get_nowait()
-        except queue.Empty:
-            db = self._connect()
-        try:
-            yield db
-        except BaseException:
-            db.close()  # a connection in an unknown state is not reused
-            raise
-        if self._closed:
-            db.close()
-        else:
-            self._pool.put(db)
+        with self._slots:
+            try:
+                db = self._pool.get_nowait()
+            except queue.Empty:
+                db = self._connect()
+            try:
+                yield db
+            except BaseException:
+                db.close()  # a connection in an unknown state is not reused
+                raise
+            if self._closed:
+                db.close()
+            else:
+                self._pool.put(db)
 
     def _migrate(self) -> None:
         with self._transaction() as db:
