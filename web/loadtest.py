@@ -73,7 +73,7 @@ class Player:
             assert self.reader is not None
             self.writer.write(head.encode() + b"\r\n" + data)
             status, payload = await asyncio.wait_for(self._answer(self.reader), 30)
-        except (OSError, asyncio.TimeoutError, asyncio.IncompleteReadError, Dropped):
+        except (TimeoutError, OSError, asyncio.IncompleteReadError, Dropped):
             self.stats.dropped += 1
             self.close()
             raise Dropped from None

@@ -10,18 +10,17 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-import craftcore
 import pytest
 from craftcore_foundations import PACK_DIR as FOUNDATIONS_DIR
 from craftcore_web import GameService, Settings, create_app, open_store
+
+import craftcore
 
 from .helpers import Client, InProcess
 
 POSTGRES_ENV = "CRAFTCORE_WEB_TEST_POSTGRES"
 #: Limits high enough that tests which are not about them never meet them.
-UNLIMITED = Settings(
-    requests_per_second=1e6, requests_burst=10**6, new_players_per_minute=1e6, new_players_burst=10**6
-)
+UNLIMITED = Settings(requests_per_second=1e6, requests_burst=10**6, new_players_per_minute=1e6, new_players_burst=10**6)
 
 
 def pytest_configure(config: pytest.Config) -> None:

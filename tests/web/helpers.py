@@ -37,7 +37,9 @@ class Server:
     :param args: extra command-line options (``--no-installed``, ``--pack DIR``...).
     """
 
-    def __init__(self, db: Path | str, *args: str, port: int = 0, cwd: Path | None = None, log: Path | None = None) -> None:
+    def __init__(
+        self, db: Path | str, *args: str, port: int = 0, cwd: Path | None = None, log: Path | None = None
+    ) -> None:
         self.db = db
         self.args = args
         self.port = port

@@ -8,10 +8,11 @@ import sqlite3
 import time
 from pathlib import Path
 
-import craftcore
 import pytest
 from craftcore_foundations import PACK_DIR as FOUNDATIONS_DIR
 from craftcore_web import GameService, Settings, create_app, open_store
+
+import craftcore
 
 from .conftest import UNLIMITED
 from .helpers import Client, InProcess
@@ -275,7 +276,6 @@ def test_page_and_assets(foundations_app: InProcess) -> None:
         assert r.status == 200 and r.headers["content-type"].startswith(kind) and r.raw
     head = c.request("HEAD", "/")
     assert head.status == 200 and head.raw == b""
-
 
 
 def test_tokens_are_not_stored(tmp_path: Path) -> None:

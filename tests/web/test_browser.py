@@ -60,9 +60,11 @@ def test_play_to_flashattention_restart_and_reload(tmp_path: Path) -> None:
             page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
             page.on(
                 "console",
-                lambda m: problems.append(f"console: {m.text} {m.location}")
-                if m.type == "error" and "/api/game/plan?target=flash%20atention" not in m.location.get("url", "")
-                else None,
+                lambda m: (
+                    problems.append(f"console: {m.text} {m.location}")
+                    if m.type == "error" and "/api/game/plan?target=flash%20atention" not in m.location.get("url", "")
+                    else None
+                ),
             )  # (the one refusal asked for below is logged by Chromium as a failed load)
             page.set_default_timeout(15_000)
 

@@ -95,7 +95,12 @@ def test_smoke_play_restart_and_kill_lose_nothing(tmp_path: Path) -> None:
         s.kill()
     # nothing but the database was written: not in the working directory, not next to the database
     assert list(work.iterdir()) == []
-    assert {p.name for p in data.iterdir()} <= {"games.sqlite3", "games.sqlite3-wal", "games.sqlite3-shm"}
+    assert {p.name for p in data.iterdir()} <= {
+        "games.sqlite3",
+        "games.sqlite3-wal",
+        "games.sqlite3-shm",
+        "games.sqlite3.lock",  # (empty: the writers' queue across processes)
+    }
 
 
 # ------------------------------------------------------------------------------------------------- malformed
@@ -134,7 +139,9 @@ MALFORMED = {
     ),
     # more of the same kind
     "huge content-length": (
-        _post("/api/game/combine", "Content-Type: application/json\r\nContent-Length: 1000000000000\r\n", token="TOKEN"),
+        _post(
+            "/api/game/combine", "Content-Type: application/json\r\nContent-Length: 1000000000000\r\n", token="TOKEN"
+        ),
         413,
     ),
     "expect 100-continue over the limit": (
@@ -150,13 +157,21 @@ MALFORMED = {
     ),
     "unknown method": (b"BREW /api/game HTTP/1.1\r\nHost: x\r\n\r\n", 405),
     "unknown http version": (b"GET /api/game HTTP/9.9\r\nHost: x\r\n\r\n", 401),  # read as 1.1: no token
-    "undecodable escapes": (b"GET /api/game/concepts/%ff%fe HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer TOKEN\r\n\r\n", 404),
+    "undecodable escapes": (
+        b"GET /api/game/concepts/%ff%fe HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer TOKEN\r\n\r\n",
+        404,
+    ),
     "a url of 70 kB": (b"GET /" + b"a" * 70_000 + b" HTTP/1.1\r\nHost: x\r\n\r\n", 414),
     "headers of 70 kB": (b"GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 70_000 + b"\r\n\r\n", 431),
     "not http at all": (b"this is not http\r\n\r\n", 400),
     "non-ascii in the request line": (b"GET /\xc3\xa9 HTTP/1.1\r\nHost: x\r\n\r\n", 400),
     "NaN in the body": (
-        _post("/api/game/combine", "Content-Type: application/json\r\nContent-Length: 17\r\n", b'{"concepts": NaN}', "TOKEN"),
+        _post(
+            "/api/game/combine",
+            "Content-Type: application/json\r\nContent-Length: 17\r\n",
+            b'{"concepts": NaN}',
+            "TOKEN",
+        ),
         400,
     ),
 }
@@ -297,8 +312,10 @@ def test_workers_on_one_database_lose_nothing_even_when_one_is_killed(tmp_path: 
         assert errors == []
         assert len(told) > 100  # (many discoveries were made, and checked)
         wait_until(lambda: len(_worker_pids(s)) == 2 and victim not in _worker_pids(s), timeout=30)  # replaced
+        workers = _worker_pids(s)
     finally:
-        s.kill()
+        s.kill()  # SIGKILL to the supervisor: its workers must not serve on, orphaned
+    wait_until(lambda: not any(Path(f"/proc/{pid}").exists() for pid in workers), timeout=15)
 
 
 # ------------------------------------------------------------------------------------------------- start-up
@@ -379,5 +396,7 @@ def test_a_broken_pack_fails_cleanly_at_start(tmp_path: Path) -> None:
 
 def test_bad_database_fails_cleanly_at_start(tmp_path: Path) -> None:
     for db in (str(tmp_path / "missing" / "folder" / "x.sqlite3"), "postgresql://nobody@127.0.0.1:1/none"):
-        r = subprocess.run([*SERVE, "--port", "0", "--db", db, *FOUNDATIONS], capture_output=True, text=True, timeout=60)
+        r = subprocess.run(
+            [*SERVE, "--port", "0", "--db", db, *FOUNDATIONS], capture_output=True, text=True, timeout=60
+        )
         assert r.returncode == 2 and "cannot open the database" in r.stderr and "Traceback" not in r.stderr, r.stderr

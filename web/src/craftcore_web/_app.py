@@ -12,13 +12,15 @@ import contextlib
 import json
 import logging
 import math
+import os
 import secrets
+import threading
+import time
 import urllib.parse
 from collections.abc import AsyncIterator, Mapping
 from pathlib import Path
 from typing import Any, Final
 
-import craftcore
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
@@ -28,13 +30,15 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+import craftcore
+
 from ._api import ROUTES, Handler, Request, call
 from ._limits import RateLimit
 from ._service import ApiError, GameService
 from ._settings import Settings
 from ._store import open_store
 
-__all__ = ["app_from_env", "create_app", "error_body", "json_response"]
+__all__ = ["SUPERVISOR_ENV", "app_from_env", "create_app", "error_body", "json_response"]
 
 log = logging.getLogger("craftcore_web")
 
@@ -142,7 +146,22 @@ def create_app(settings: Settings | None = None, *, service: GameService | None 
 
 def app_from_env() -> Guard:
     """The app of one worker process, with the settings the command line put in the environment."""
+    supervisor = os.environ.get(SUPERVISOR_ENV)
+    if supervisor and int(supervisor) == os.getppid():
+        threading.Thread(target=_exit_with, args=(int(supervisor),), daemon=True, name="supervisor-watch").start()
     return create_app(Settings.from_env())
+
+
+#: The environment variable that tells worker processes their supervisor's pid.
+SUPERVISOR_ENV: Final = "CRAFTCORE_WEB_SUPERVISOR"
+
+
+def _exit_with(supervisor: int) -> None:
+    """End this worker when its supervisor is gone (even killed with SIGKILL): it must not serve on, orphaned."""
+    while os.getppid() == supervisor:
+        time.sleep(0.5)
+    log.error("the supervisor (pid %d) is gone; this worker stops", supervisor)
+    os._exit(1)
 
 
 def _endpoint(service: GameService, settings: Settings, table: dict[str, tuple[Handler, bool]]) -> Any:
@@ -283,7 +302,9 @@ class Guard:
                 seconds = max(1, round(min(wait, 3600.0) + 0.5))
                 response = json_response(
                     429,
-                    error_body(429, "too_many_requests", f"too many {what} from your address; try again in {seconds} s"),
+                    error_body(
+                        429, "too_many_requests", f"too many {what} from your address; try again in {seconds} s"
+                    ),
                     {"Retry-After": str(seconds)},
                 )
                 await response(scope, receive, send_with_headers)

@@ -54,9 +54,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--requests-burst", type=int, default=d.requests_burst)
     p.add_argument("--max-body", type=int, default=d.max_body, help="largest request body in bytes")
     p.add_argument("--max-connections", type=int, default=d.max_connections, help="open connections per worker")
-    p.add_argument(
-        "--request-timeout", type=float, default=d.request_timeout, help="seconds to send a whole request"
-    )
+    p.add_argument("--request-timeout", type=float, default=d.request_timeout, help="seconds to send a whole request")
     p.add_argument(
         "--forwarded-allow-ips",
         default=None,
@@ -71,6 +69,7 @@ def main(argv: list[str] | None = None) -> int:
     import uvicorn
     from uvicorn.supervisors import Multiprocess
 
+    from ._app import SUPERVISOR_ENV
     from ._protocol import JsonH11Protocol
 
     args = _parser().parse_args(argv)
@@ -145,6 +144,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.workers == 1:
             uvicorn.Server(config).run(sockets=[sock])
         else:
+            os.environ[SUPERVISOR_ENV] = str(os.getpid())  # each worker ends when this process is gone
             Multiprocess(config, sockets=[sock]).run()
     except KeyboardInterrupt:
         pass

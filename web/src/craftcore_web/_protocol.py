@@ -47,7 +47,9 @@ class JsonH11Protocol(H11Protocol):
         super().connection_made(transport)
         if len(self.connections) > self._max_connections:
             self.transport.write(
-                _raw_response(503, "Service Unavailable", "busy", "too many connections; try again", "retry-after: 1\r\n")
+                _raw_response(
+                    503, "Service Unavailable", "busy", "too many connections; try again", "retry-after: 1\r\n"
+                )
             )
             self.transport.close()
             return

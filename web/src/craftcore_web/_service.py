@@ -444,7 +444,9 @@ class GameService:
     def _unknown(self, exc: craftcore.UnknownConcept) -> ApiError:
         names = [self.catalog.concepts[s].name for s in exc.suggestions if s in self.catalog.concepts]
         code = "ambiguous_concept" if exc.ambiguous else "unknown_concept"
-        message = f"{'several concepts match' if exc.ambiguous else 'no discovered concept is called'} {exc.concept_id!r}"
+        message = (
+            f"{'several concepts match' if exc.ambiguous else 'no discovered concept is called'} {exc.concept_id!r}"
+        )
         if names:
             message += "; did you mean " + " or ".join(names) + "?"
         return ApiError(404, code, message, concept=exc.concept_id, suggestions=list(exc.suggestions))
