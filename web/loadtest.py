@@ -67,16 +67,28 @@ class Player:
         if data:
             head += "Content-Type: application/json\r\n"
         began = time.perf_counter()
-        try:
-            if self.writer is None:
-                self.reader, self.writer = await asyncio.open_connection(HOST, self.port)
-            assert self.reader is not None
-            self.writer.write(head.encode() + b"\r\n" + data)
-            status, payload = await asyncio.wait_for(self._answer(self.reader), 30)
-        except (TimeoutError, OSError, asyncio.IncompleteReadError, Dropped):
-            self.stats.dropped += 1
-            self.close()
-            raise Dropped from None
+        for attempt in range(2):
+            reused = self.writer is not None
+            try:
+                if self.writer is None:
+                    self.reader, self.writer = await asyncio.wait_for(asyncio.open_connection(HOST, self.port), 30)
+                assert self.reader is not None
+                self.writer.write(head.encode() + b"\r\n" + data)
+                status, payload = await asyncio.wait_for(self._answer(self.reader), 30)
+                break
+            except asyncio.IncompleteReadError as exc:
+                self.close()
+                if reused and not exc.partial and attempt == 0:
+                    # the server had closed this idle keep-alive connection before the request reached it (it
+                    # never saw it): send it again on a new connection, as HTTP clients do
+                    self.stats.stale += 1
+                    continue
+                self.stats.dropped += 1
+                raise Dropped from None
+            except (TimeoutError, OSError, Dropped):
+                self.stats.dropped += 1
+                self.close()
+                raise Dropped from None
         self.stats.latencies.append(time.perf_counter() - began)
         self.stats.statuses[status] += 1
         return status, payload
@@ -147,6 +159,7 @@ class Stats:
         self.latencies: list[float] = []
         self.statuses: Counter[int] = Counter()
         self.dropped = 0
+        self.stale = 0  # idle keep-alive connections the server had closed (resent, not counted as dropped)
 
 
 def _worker_pids(pid: int) -> list[int]:
@@ -195,6 +208,7 @@ async def run(args: argparse.Namespace, port: int, server: subprocess.Popen[str]
         "5xx": sum(n for s, n in stats.statuses.items() if s >= 500),
         "4xx": sum(n for s, n in stats.statuses.items() if 400 <= s < 500),
         "dropped": stats.dropped,
+        "stale_keepalive": stats.stale,
         "discoveries": sum(len(p.told) for p in players),
         "lost": len(lost),
         "killed_worker": killed,

@@ -360,6 +360,7 @@ def test_catalog_has_the_game_title_and_the_rules(foundations_app: InProcess) ->
     catalog = foundations_app.client().get("/api/catalog").json
     assert catalog["game"]["title"] == foundations_app.app.service.catalog.game.title
     assert catalog["rules"] == {"min_inputs": craftcore.MIN_INPUTS, "max_inputs": craftcore.MAX_INPUTS}
+    assert all("location" not in p and p["id"] for p in catalog["packs"])  # no server path is given away
 
 
 # ------------------------------------------------------------------------------------------------- abuse

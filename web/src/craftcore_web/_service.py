@@ -193,21 +193,18 @@ class GameService:
 
     def _describe_catalog(self) -> dict[str, Any]:
         c = self.catalog
+        to_data = craftcore.to_data
         return {
-            "game": {"title": c.game.title, "intro": c.game.intro},
+            "game": to_data(c.game),
             "rules": {"min_inputs": craftcore.MIN_INPUTS, "max_inputs": craftcore.MAX_INPUTS},
-            "packs": [
-                {"id": p.id, "name": p.name, "version": p.version, "description": p.description} for p in c.packs
-            ],
-            "categories": [{"id": k.id, "name": k.name, "description": k.description} for k in c.categories.values()],
+            # not where a pack was loaded from: no path of the server's file system is given away
+            "packs": [{k: v for k, v in to_data(p).items() if k not in ("location", "source")} for p in c.packs],
+            "categories": to_data(list(c.categories.values())),
             "concepts": [
                 {"id": x.id, "name": x.name, "level": x.level, "category": x.category}
                 for x in sorted(c.concepts.values(), key=lambda x: x.name.casefold())
             ],
-            "paths": [
-                {"id": p.id, "name": p.name, "description": p.description, "steps": list(p.steps)}
-                for p in c.paths.values()
-            ],
+            "paths": to_data(list(c.paths.values())),
             "starts": list(c.starts),
         }
 
