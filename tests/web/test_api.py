@@ -422,6 +422,14 @@ def test_non_finite_numbers_and_lone_surrogates_never_drop_a_reply(client: Clien
     assert body == {"x": "nan", "y": ["\ud800"]}
 
 
+@pytest.mark.parametrize("length", ["\u00b2", "abc", "-1", "1e3"])
+def test_a_content_length_that_is_not_digits_is_refused_in_process_too(client: Client, length: str) -> None:
+    r = client.request(
+        "POST", "/api/game/combine", raw=b"{}", headers={"Content-Type": "application/json", "Content-Length": length}
+    )
+    assert 400 <= r.status < 500 and r.json["error"]["status"] == r.status, r
+
+
 def test_legacy_sqlite_database_is_migrated(tmp_path: Path) -> None:
     db = tmp_path / "old.sqlite3"
     with sqlite3.connect(db) as conn:  # the examples/web layout: schema 1 in PRAGMA user_version

@@ -212,7 +212,10 @@ def _token(http: HttpRequest) -> str | None:
 async def _read_body(http: HttpRequest, limit: int) -> bytes:
     if "transfer-encoding" in http.headers:
         raise ApiError(411, "length_required", "send the body with a Content-Length (chunked bodies are refused)")
-    length = int(http.headers.get("content-length", "0"))  # the HTTP layer checked it is digits, and only one
+    lengths = http.headers.getlist("content-length") or ["0"]
+    if len(lengths) != 1 or not (lengths[0].isascii() and lengths[0].isdigit()):  # (uvicorn's h11 checks it too)
+        raise ApiError(400, "bad_request", "invalid Content-Length")
+    length = int(lengths[0])
     if length > limit:  # refused before reading (and before any 100 Continue)
         raise ApiError(413, "too_large", f"the body is {length} bytes; the most accepted is {limit}", limit=limit)
     if length == 0:
