@@ -147,7 +147,7 @@ def create_app(settings: Settings | None = None, *, service: GameService | None 
 def app_from_env() -> Guard:
     """The app of one worker process, with the settings the command line put in the environment."""
     supervisor = os.environ.get(SUPERVISOR_ENV)
-    if supervisor and int(supervisor) == os.getppid():
+    if supervisor:  # a worker of craftcore-web --workers N
         threading.Thread(target=_exit_with, args=(int(supervisor),), daemon=True, name="supervisor-watch").start()
     return create_app(Settings.from_env())
 
@@ -158,7 +158,7 @@ SUPERVISOR_ENV: Final = "CRAFTCORE_WEB_SUPERVISOR"
 
 def _exit_with(supervisor: int) -> None:
     """End this worker when its supervisor is gone (even killed with SIGKILL): it must not serve on, orphaned."""
-    while os.getppid() == supervisor:
+    while os.getppid() == supervisor:  # (false at once if it died while this worker was starting)
         time.sleep(0.5)
     log.error("the supervisor (pid %d) is gone; this worker stops", supervisor)
     os._exit(1)
