@@ -176,7 +176,7 @@ function card(concept, fresh) {
 function renderTray() {
   const slots = $("#slots");
   if (tray.length === 0) {
-    slots.replaceChildren(el("span", { class: "placeholder", text: "Click or drag concepts here: one card alone is a combination too" }));
+    slots.replaceChildren(el("span", { class: "placeholder", text: "Click or drag concepts here" }));
   } else {
     slots.replaceChildren(...tray.map((id, index) => el("button", {
       type: "button",
