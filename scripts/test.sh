@@ -5,5 +5,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 python3 -m pip install --quiet --disable-pip-version-check \
     -e '.[testing,exact]' -e packs/attention -e packs/moe -e packs/ssm -e packs/production \
-    $( [ -f examples/web/requirements.txt ] && echo "-r examples/web/requirements.txt" )
+    $( [ -f web/pyproject.toml ] && echo "-e web[testing,postgresql]" )
 exec python3 -m pytest "$@"

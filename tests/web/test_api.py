@@ -1,22 +1,21 @@
-"""The web example's JSON API against a real server process on loopback (built-in pack only), plus one in-process
-server for the unexpected-error path."""
+"""craftcore-web's JSON API in process, through Starlette's test client, on SQLite and on PostgreSQL (the built-in
+pack only). Everything that needs a real socket is in test_server.py."""
 
 from __future__ import annotations
 
 import json
-import socket
 import sqlite3
-import subprocess
-import sys
-import threading
+import time
 from pathlib import Path
 
 import pytest
 from craftcore_foundations import PACK_DIR as FOUNDATIONS_DIR
+from craftcore_web import GameService, Settings, create_app, open_store
 
 import craftcore
 
-from .helpers import ROOT, SERVE, WEB, Client, Server
+from .conftest import UNLIMITED
+from .helpers import Client, InProcess
 
 STARTS = {"linear_algebra", "calculus", "probability"}
 GOLDEN = ("linear_algebra", "calculus", "probability")  # -> neural_networks
@@ -44,8 +43,8 @@ def assert_error(r, status: int, code: str | None = None) -> dict:
 # ------------------------------------------------------------------------------------------------- playing
 
 
-def test_health_and_catalog(foundations_server: Server) -> None:
-    c = foundations_server.client()
+def test_health_and_catalog(foundations_app: InProcess) -> None:
+    c = foundations_app.client()
     health = c.get("/api/health")
     assert health.status == 200 and health.json["packs"] == ["foundations"]
     catalog = c.get("/api/catalog").json
@@ -55,8 +54,8 @@ def test_health_and_catalog(foundations_server: Server) -> None:
     assert len(catalog["concepts"]) == health.json["concepts"]
 
 
-def test_new_game_starts_with_the_three_start_concepts(foundations_server: Server) -> None:
-    c = foundations_server.client()
+def test_new_game_starts_with_the_three_start_concepts(foundations_app: InProcess) -> None:
+    c = foundations_app.client()
     state = c.new_game()
     assert names(state) == STARTS
     assert state["score"] == 30 and state["level"] == 1 and state["steps"] == 0 and not state["can_undo"]
@@ -146,12 +145,12 @@ def test_reset(client: Client) -> None:
     assert names(state) == STARTS and state["steps"] == 0
 
 
-def test_export_and_import(foundations_server: Server, client: Client) -> None:
+def test_export_and_import(foundations_app: InProcess, client: Client) -> None:
     client.combine(*GOLDEN)
     client.combine("calculus", "calculus")
     save = client.get("/api/game/save").json
     assert save["game"] == "craftcore" and len(save["steps"]) == 1 and len(save["attempts"]) == 1
-    other = foundations_server.client()
+    other = foundations_app.client()
     other.new_game()
     state = other.request("PUT", "/api/game/save", save).json
     assert names(state) == names(client.get("/api/game").json) and state["attempts"] == 1
@@ -211,71 +210,13 @@ def test_oversized_bodies(client: Client) -> None:
     assert client.get("/api/game").status == 200  # the client reconnects; the server is fine
 
 
-def _raw_exchange(server: Server, request: bytes) -> tuple[int, dict]:
-    """Send bytes as they are, read one response."""
-    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
-        sock.sendall(request)
-        data = b""
-        while b"\r\n\r\n" not in data:
-            chunk = sock.recv(65536)
-            if not chunk:
-                break
-            data += chunk
-        head, _, body = data.partition(b"\r\n\r\n")
-        length = int(
-            next(line.split(b":")[1] for line in head.split(b"\r\n") if line.lower().startswith(b"content-length"))
-        )
-        while len(body) < length:
-            chunk = sock.recv(65536)
-            if not chunk:
-                break
-            body += chunk
-    return int(head.split()[1]), json.loads(body)
-
-
-def test_huge_content_length_is_refused_without_reading(foundations_server: Server, client: Client) -> None:
-    request = (
-        f"POST /api/game/combine HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {client.token}\r\n"
-        "Content-Type: application/json\r\nContent-Length: 1000000000000\r\n\r\n"
-    ).encode()
-    status, body = _raw_exchange(foundations_server, request)
-    assert status == 413 and body["error"]["code"] == "too_large"
-
-
-def test_expect_continue_is_refused_early(foundations_server: Server) -> None:
-    request = (
-        b"PUT /api/game/save HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-        b"Content-Length: 5000000\r\nExpect: 100-continue\r\n\r\n"
-    )
-    status, body = _raw_exchange(foundations_server, request)
-    assert status == 413 and body["error"]["code"] == "too_large"
-
-
-@pytest.mark.parametrize(
-    ("request_bytes", "status"),
-    [
-        (b"POST /api/games HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 411),
-        (b"POST /api/games HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n", 400),
-        (b"POST /api/games HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd", 400),
-        (b"BREW /api/game HTTP/1.1\r\nHost: x\r\n\r\n", 405),
-        (b"GET /api/game HTTP/9.9\r\nHost: x\r\n\r\n", 400),
-        (b"GET /api/%ff%fe HTTP/1.1\r\nHost: x\r\n\r\n", 400),
-        (b"GET /" + b"a" * 70_000 + b" HTTP/1.1\r\nHost: x\r\n\r\n", 414),
-        (b"this is not http\r\n\r\n", 400),
-    ],
-)
-def test_protocol_errors_are_json_4xx(foundations_server: Server, request_bytes: bytes, status: int) -> None:
-    got, body = _raw_exchange(foundations_server, request_bytes)
-    assert got == status and body["error"]["status"] == status
-
-
 @pytest.mark.parametrize(
     ("method", "path", "status", "code"),
     [
         ("GET", "/api/nothing", 404, "not_found"),
         ("GET", "/../../etc/passwd", 404, "not_found"),
         ("GET", "/static/../server.py", 404, "not_found"),
-        ("GET", "/craftweb/server.py", 404, "not_found"),
+        ("GET", "/craftcore_web/_app.py", 404, "not_found"),
         ("DELETE", "/api/game", 405, "method_not_allowed"),
         ("POST", "/api/game", 405, "method_not_allowed"),
         ("POST", "/", 405, "method_not_allowed"),
@@ -295,8 +236,8 @@ def test_bad_requests(client: Client, method: str, path: str, status: int, code:
 @pytest.mark.parametrize(
     "authorization", [None, "Bearer ", "Bearer short", "Basic dXNlcjpwYXNz", "Bearer " + "A" * 43, "Bearer " + "é" * 43]
 )
-def test_a_token_is_needed(foundations_server: Server, authorization: str | None) -> None:
-    c = foundations_server.client()
+def test_a_token_is_needed(foundations_app: InProcess, authorization: str | None) -> None:
+    c = foundations_app.client()
     headers = {"Authorization": authorization} if authorization is not None else {}
     for method, path in [
         ("GET", "/api/game"),
@@ -310,8 +251,8 @@ def test_a_token_is_needed(foundations_server: Server, authorization: str | None
         assert_error(r, 401, "unauthorized")
 
 
-def test_players_cannot_see_or_change_each_other(foundations_server: Server) -> None:
-    alice, bob = foundations_server.client(), foundations_server.client()
+def test_players_cannot_see_or_change_each_other(foundations_app: InProcess) -> None:
+    alice, bob = foundations_app.client(), foundations_app.client()
     alice.new_game()
     bob.new_game()
     assert alice.token != bob.token
@@ -324,53 +265,8 @@ def test_players_cannot_see_or_change_each_other(foundations_server: Server) -> 
     assert alice.get("/api/game").json["attempts"] == 0
 
 
-def test_tokens_are_not_stored(foundations_server: Server, tmp_path: Path) -> None:
-    c = foundations_server.client()
-    c.new_game()
-    c.combine(*GOLDEN)
-    with sqlite3.connect(foundations_server.db) as db:
-        db.execute("PRAGMA wal_checkpoint")
-        rows = db.execute("SELECT token_hash, save FROM players").fetchall()
-    for path in foundations_server.db.parent.glob(foundations_server.db.name + "*"):
-        assert (c.token or "").encode() not in path.read_bytes()
-    assert all(len(h) == 64 for h, _ in rows)
-
-
-def test_concurrent_requests_of_one_player_lose_nothing(foundations_server: Server) -> None:
-    first = foundations_server.client()
-    first.new_game()
-    first.combine(*GOLDEN)
-    combos = [c["inputs"] for c in first.get("/api/game/available").json["combinations"]]
-    assert len(combos) >= 3
-    found: list[str] = []
-    discoveries = [0]
-    lock = threading.Lock()
-
-    def play(inputs: list[str]) -> None:
-        c = Client(foundations_server.url, first.token)
-        r = c.combine(*inputs)
-        assert r.status == 200, r
-        with lock:
-            found.extend(n["id"] for n in r.json["result"]["new"])
-            discoveries[0] += bool(r.json["result"]["new"])
-        c.close()
-
-    threads = [threading.Thread(target=play, args=(combo,)) for combo in combos * 2]  # each twice, all at once
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    state = first.get("/api/game").json
-    assert len(found) == len(set(found))  # each discovery reported once
-    assert names(state) == STARTS | {"neural_networks"} | set(found)  # and every reported one is kept
-    assert state["steps"] == 1 + discoveries[0]
-
-
-# ------------------------------------------------------------------------------------------------- the server
-
-
-def test_page_and_assets(foundations_server: Server) -> None:
-    c = foundations_server.client()
+def test_page_and_assets(foundations_app: InProcess) -> None:
+    c = foundations_app.client()
     page = c.get("/")
     assert page.status == 200 and page.headers["content-type"].startswith("text/html")
     assert "default-src 'self'" in page.headers["content-security-policy"]
@@ -382,127 +278,174 @@ def test_page_and_assets(foundations_server: Server) -> None:
     assert head.status == 200 and head.raw == b""
 
 
-def test_restart_and_kill_lose_nothing(tmp_path: Path) -> None:
-    work, data = tmp_path / "cwd", tmp_path / "data"
-    work.mkdir()
-    data.mkdir()
-    server = Server(
-        data / "games.sqlite3", "--no-installed", "--pack", str(FOUNDATIONS_DIR), cwd=work, log=tmp_path / "server.log"
-    ).start()
-    try:
-        c = server.client()
-        c.new_game()
-        c.combine(*GOLDEN)
-        c.combine("calculus", "neural_networks")
-        before = c.get("/api/game").json
-        assert before["steps"] == 2
-        assert server.stop() == 0
-        server.start()
-        c = Client(server.url, c.token)
-        assert c.get("/api/game").json == before
-        c.combine("calculus", "calculus")
-        after_fail = c.get("/api/game").json
-        server.kill()  # no clean shutdown at all
-        server.start()
-        c = Client(server.url, c.token)
-        assert c.get("/api/game").json == after_fail
-    finally:
-        server.kill()
-    # nothing but the database was written: not in the working directory, not next to the database
-    assert list(work.iterdir()) == []
-    assert {p.name for p in data.iterdir()} <= {"games.sqlite3", "games.sqlite3-wal", "games.sqlite3-shm"}
-
-
-def test_custom_pack_folder(tmp_path: Path) -> None:
-    server = Server(tmp_path / "games.sqlite3", "--pack", str(ROOT / "examples" / "custom_pack")).start()
-    try:
-        c = server.client()
-        assert "training_memory" in c.get("/api/health").json["packs"]
-        c.new_game()
-        plan = c.get("/api/game/plan?target=gradient_checkpointing").json
-        for step in plan["steps"]:
-            c.combine(*(i["id"] for i in step["inputs"]))
-        detail = c.get("/api/game/concepts/gradient_checkpointing").json
-        assert detail["pack"] == "training_memory" and detail["discovery"]["why"]
-    finally:
-        server.stop()
-
-
-def test_bad_startup_options_fail_cleanly(tmp_path: Path) -> None:
-    broken = tmp_path / "broken_pack"
-    broken.mkdir()
-    (broken / "pack.toml").write_text('[pack]\nid = "broken"\n')
-    r = subprocess.run(
-        [sys.executable, str(SERVE), "--port", "0", "--db", str(tmp_path / "x.sqlite3"), "--pack", str(broken)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert r.returncode == 2 and "cannot load the packs" in r.stderr and "Traceback" not in r.stderr
+def test_tokens_are_not_stored(tmp_path: Path) -> None:
+    db = tmp_path / "games.sqlite3"
+    service = GameService(craftcore.load_catalog(FOUNDATIONS_DIR, installed=False), open_store(str(db)))
+    c = InProcess(create_app(UNLIMITED, service=service)).client()
+    c.new_game()
+    c.combine(*GOLDEN)
+    service.store.close()
+    with sqlite3.connect(db) as conn:
+        conn.execute("PRAGMA wal_checkpoint")
+        rows = conn.execute("SELECT token_hash, save FROM players").fetchall()
+    for path in tmp_path.glob("games.sqlite3*"):
+        assert (c.token or "").encode() not in path.read_bytes()
+    assert all(len(h) == 64 for h, _ in rows)
 
 
 def test_an_unexpected_error_is_a_bare_500(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    foundations_app: InProcess, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    monkeypatch.syspath_prepend(str(WEB))
-    from craftweb.server import make_server
-    from craftweb.service import GameService
-    from craftweb.store import Store
-
-    service = GameService(craftcore.load_catalog(FOUNDATIONS_DIR, installed=False), Store(tmp_path / "games.sqlite3"))
+    service = foundations_app.app.service
 
     def broken(player: int) -> dict:
         raise RuntimeError("secret detail from /srv/internal/state.py")
 
     monkeypatch.setattr(service, "available", broken)
-    server = make_server(service, "127.0.0.1", 0)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        c = Client(server.url)
-        c.new_game()
-        r = c.get("/api/game/available")
-        error = assert_error(r, 500, "internal")
-        assert "secret" not in r.raw.decode() and "RuntimeError" not in r.raw.decode()
-        assert error["id"] in caplog.text and "secret detail" in caplog.text  # the operator sees it in the log
-        assert c.get("/api/game").status == 200  # and the server carries on
-        c.close()
-    finally:
-        server.shutdown()
-        server.server_close()
-        service.store.close()
+    c = foundations_app.client()
+    c.new_game()
+    r = c.get("/api/game/available")
+    error = assert_error(r, 500, "internal")
+    assert "secret" not in r.raw.decode() and "RuntimeError" not in r.raw.decode()
+    assert error["id"] in caplog.text and "secret detail" in caplog.text  # the operator sees it in the log
+    assert c.get("/api/game").status == 200  # and the server carries on
 
 
-def test_two_servers_on_one_database_lose_nothing(tmp_path: Path) -> None:
-    db = tmp_path / "games.sqlite3"
-    one = Server(db, "--no-installed", "--pack", str(FOUNDATIONS_DIR), log=tmp_path / "one.log").start()
-    two = Server(db, "--no-installed", "--pack", str(FOUNDATIONS_DIR), log=tmp_path / "two.log").start()
-    try:
-        a = one.client()
-        a.new_game()
-        b = Client(two.url, a.token)
-        a.combine(*GOLDEN)  # server one caches the game at this version...
-        b.combine("calculus", "neural_networks")  # ...server two changes it...
-        state = a.combine("calculus", "probability").json["game"]  # ...and server one must not use its stale copy
-        assert {"neural_networks", "backpropagation", "optimization"} <= names(state)
-        combos = [c["inputs"] for c in a.get("/api/game/available").json["combinations"]]
-        found: list[str] = []
+# ------------------------------------------------------------------------------------------------- as typed
 
-        def play(server: Server, inputs: list[str]) -> None:
-            c = Client(server.url, a.token)
-            r = c.combine(*inputs)
-            assert r.status == 200, r
-            found.extend(n["id"] for n in r.json["result"]["new"])
-            c.close()
 
-        threads = [threading.Thread(target=play, args=(server, combo)) for combo in combos for server in (one, two)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        assert len(found) == len(set(found))
-        final = names(b.get("/api/game").json)
-        assert final == names(a.get("/api/game").json) == names(state) | set(found)
-    finally:
-        one.kill()
-        two.kill()
+def test_combine_takes_names_as_typed(client: Client) -> None:
+    r = client.combine("linear algebra", "CALCULUS", "Probability")
+    assert [n["id"] for n in r.json["result"]["new"]] == ["neural_networks"], r
+    r = client.request("POST", "/api/game/combine", {"text": "neural networks + calculus"})
+    assert r.status == 200 and r.json["result"]["success"], r
+    r = client.combine("calculus", "neural netwrks")  # one clear close match among the discovered: a typo
+    assert [i["id"] for i in r.json["result"]["inputs"]] == ["calculus", "neural_networks"], r
+    error = assert_error(client.combine("calculus", "nothing like this"), 404, "unknown_concept")
+    assert set(error["suggestions"]) <= names(client.get("/api/game").json)
+    error = assert_error(client.request("POST", "/api/game/combine", {"text": "a + b + c + d + e"}), 422)
+    assert error["code"] == "invalid_combination"
+
+
+def test_not_discovered_is_said_with_names(client: Client) -> None:
+    error = assert_error(client.combine("calculus", "neural_networks"), 409, "not_discovered")
+    assert "Neural Networks" in error["message"] and "neural_networks" not in error["message"]
+
+
+def test_plan_suggestions_never_name_undiscovered_concepts(client: Client) -> None:
+    discovered = names(client.get("/api/game").json)
+    for typo in ("flashatention", "neural netwrk", "mixture of expert", "kv cach", "calculsu"):
+        r = client.get(f"/api/game/plan?target={typo}")
+        if r.status == 200:  # a typo is only ever read as a discovered concept
+            assert r.json["target"]["id"] in discovered, (typo, r)
+        else:
+            error = assert_error(r, 404)
+            assert set(error["suggestions"]) <= discovered, (typo, error)
+    assert client.get("/api/game/plan?target=Neural Networks").status == 200  # an exact name still plans
+
+
+def test_hint_suggests_a_combination_that_discovers_something(client: Client) -> None:
+    hint = client.get("/api/game/hint").json["hint"]
+    before = names(client.get("/api/game").json)
+    assert {i["id"] for i in hint["inputs"]} <= before and hint["reason"]
+    r = client.combine(*(i["id"] for i in hint["inputs"])).json
+    assert r["result"]["new"], r
+    toward = client.get("/api/game/hint?toward=profiling").json["hint"]
+    assert toward["toward"]["id"] == "profiling"
+    assert_error(client.get("/api/game/hint?toward=nothing_like_it"), 404, "unknown_concept")
+    assert_error(client.get("/api/game/hint?toward=a&toward=b"), 400, "invalid_request")
+
+
+def test_catalog_has_the_game_title_and_the_rules(foundations_app: InProcess) -> None:
+    catalog = foundations_app.client().get("/api/catalog").json
+    assert catalog["game"]["title"] == foundations_app.app.service.catalog.game.title
+    assert catalog["rules"] == {"min_inputs": craftcore.MIN_INPUTS, "max_inputs": craftcore.MAX_INPUTS}
+    assert all("location" not in p and p["id"] for p in catalog["packs"])  # no server path is given away
+
+
+# ------------------------------------------------------------------------------------------------- abuse
+
+
+def test_token_rotation_retires_the_old_token(foundations_app: InProcess) -> None:
+    c = foundations_app.client()
+    c.new_game()
+    c.combine(*GOLDEN)
+    old = c.token
+    rotated = c.post("/api/game/token").json
+    assert rotated["token"] != old and rotated["expires"] > time.time()
+    assert_error(c.get("/api/game"), 401, "unauthorized")  # the old one stops working at once
+    c.token = rotated["token"]
+    assert "neural_networks" in names(c.get("/api/game").json)  # the new one plays the same game
+
+
+def test_tokens_expire(tmp_path: Path) -> None:
+    service = GameService(
+        craftcore.load_catalog(FOUNDATIONS_DIR, installed=False), open_store(str(tmp_path / "g.sqlite3")), token_ttl=0.2
+    )
+    c = InProcess(create_app(UNLIMITED, service=service)).client()
+    c.new_game()
+    assert c.get("/api/game").status == 200
+    time.sleep(0.3)
+    assert_error(c.get("/api/game"), 401, "token_expired")
+    assert_error(c.post("/api/game/token"), 401, "token_expired")  # an expired token cannot be renewed either
+    service.store.close()
+
+
+def test_rate_limits_per_client(tmp_path: Path) -> None:
+    settings = Settings(requests_per_second=0.01, requests_burst=8, new_players_per_minute=0.01, new_players_burst=2)
+    service = GameService(craftcore.load_catalog(FOUNDATIONS_DIR, installed=False), open_store(str(tmp_path / "g")))
+    c = InProcess(create_app(settings, service=service)).client()
+    c.new_game()
+    c.new_game()
+    error = assert_error(c.post("/api/games"), 429, "too_many_requests")
+    assert "new players" in error["message"]
+    statuses = [c.get("/api/game").status for _ in range(8)]
+    assert statuses[:5] == [200] * 5 and statuses[-1] == 429  # 3 new players + 5 reads used the burst of 8
+    r = c.get("/api/game")
+    assert_error(r, 429, "too_many_requests")
+    assert int(r.headers["retry-after"]) >= 1
+    assert c.get("/").status == 200  # the page is not rate limited
+    assert service.store.count() == 2
+    service.store.close()
+
+
+def test_non_finite_numbers_and_lone_surrogates_never_drop_a_reply(client: Client) -> None:
+    r = client.request(
+        "POST", "/api/game/combine", raw=b'{"concepts": ["\\ud800"]}', headers={"Content-Type": "application/json"}
+    )
+    assert_error(r, 400, "invalid_request")
+    r = client.request("GET", "/api/game/concepts/%ED%A0%80")  # a surrogate's UTF-8 bytes in the path
+    assert r.status in (400, 404) and r.json["error"]
+    from craftcore_web._app import json_response
+
+    body = json.loads(json_response(200, {"x": float("nan"), "y": ["\ud800"]}).body)
+    assert body == {"x": "nan", "y": ["\ud800"]}
+
+
+@pytest.mark.parametrize("length", ["\u00b2", "abc", "-1", "1e3"])
+def test_a_content_length_that_is_not_digits_is_refused_in_process_too(client: Client, length: str) -> None:
+    r = client.request(
+        "POST", "/api/game/combine", raw=b"{}", headers={"Content-Type": "application/json", "Content-Length": length}
+    )
+    assert 400 <= r.status < 500 and r.json["error"]["status"] == r.status, r
+
+
+def test_legacy_sqlite_database_is_migrated(tmp_path: Path) -> None:
+    db = tmp_path / "old.sqlite3"
+    with sqlite3.connect(db) as conn:  # the examples/web layout: schema 1 in PRAGMA user_version
+        conn.execute(
+            "CREATE TABLE players (id INTEGER PRIMARY KEY, token_hash TEXT NOT NULL UNIQUE, version INTEGER NOT NULL,"
+            " save TEXT NOT NULL, created REAL NOT NULL, updated REAL NOT NULL)"
+        )
+        conn.execute("INSERT INTO players VALUES (1, 'h', 1, '{}', 1.0, 2.0)")
+        conn.execute("PRAGMA user_version=1")
+    store = open_store(str(db))
+    from craftcore_web._store import SCHEMA_VERSION
+
+    assert store.schema_version() == SCHEMA_VERSION and store.count() == 1
+    store.close()
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT token_issued FROM players").fetchone() == (2.0,)
+        conn.execute("UPDATE schema_version SET version = 99")
+    with pytest.raises(RuntimeError, match="newer"):
+        open_store(str(db))

@@ -1,5 +1,6 @@
-"""The HTTP JSON API as one framework-free function: :func:`handle` takes a :class:`Request` and returns a status and
-a JSON-ready body. The server module only moves bytes; porting to another framework means rewriting that part only.
+"""The HTTP JSON API's routes and request checks, framework-free: each handler takes the service, a :class:`Request`
+and the path's parameters, and returns a JSON-ready body (or a status and a body). :mod:`craftcore_web._app` mounts
+them on Starlette; nothing here imports it.
 
 Every route but ``/api/health``, ``/api/catalog`` and ``POST /api/games`` acts on the caller's own game, found from
 the ``Authorization: Bearer <token>`` header: no URL names a player, so there is no way to address anyone else's game.
@@ -8,16 +9,14 @@ the ``Authorization: Bearer <token>`` header: no URL names a player, so there is
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable, Mapping
 from typing import Any, Final
 
-from .service import MAX_ID_LENGTH, ApiError, GameService
+import craftcore
 
-__all__ = ["MAX_BODY", "ROUTES", "Request", "handle"]
+from ._service import MAX_ID_LENGTH, ApiError, GameService
 
-#: Largest request body accepted (a save of a long game with many failed attempts still fits).
-MAX_BODY: Final = 1024 * 1024
+__all__ = ["ROUTES", "Request", "call"]
 
 
 class Request:
@@ -72,15 +71,36 @@ def _reset(service: GameService, request: Request, player: int, args: Mapping[st
 
 
 def _combine(service: GameService, request: Request, player: int, args: Mapping[str, str]) -> Any:
-    body = _object(request, required={"concepts"})
+    body = _object(request)
+    if set(body) == {"text"}:  # one line as a person types it: "linear algebra + calculus"
+        text = body["text"]
+        if not isinstance(text, str) or not text.strip():
+            raise ApiError(400, "invalid_request", "'text' must be the concepts to combine, e.g. 'A + B'")
+        return service.combine(player, _check_text(text, limit=MAX_ID_LENGTH * craftcore.MAX_INPUTS))
+    if set(body) != {"concepts"}:
+        raise ApiError(400, "invalid_request", "send {'concepts': [ids or names]} or {'text': 'A + B'}")
     concepts = body["concepts"]
     if not isinstance(concepts, list) or not all(isinstance(c, str) for c in concepts):
-        raise ApiError(400, "invalid_request", "'concepts' must be a list of concept ids")
-    if len(concepts) > 16:  # refuse before looking at them; the service gives the precise 1-to-4 message
-        raise ApiError(422, "invalid_combination", f"a combination takes 1 to 4 concepts, got {len(concepts)}")
-    for c in concepts:
-        _check_id(c)
-    return service.combine(player, concepts)
+        raise ApiError(400, "invalid_request", "'concepts' must be a list of concept ids or names")
+    if len(concepts) > 4 * craftcore.MAX_INPUTS:  # refuse before looking at them; the service says it precisely
+        raise ApiError(
+            422,
+            "invalid_combination",
+            f"a combination takes {craftcore.MIN_INPUTS} to {craftcore.MAX_INPUTS} concepts, got {len(concepts)}",
+        )
+    return service.combine(player, [_check_id(c) for c in concepts])
+
+
+def _hint(service: GameService, request: Request, player: int, args: Mapping[str, str]) -> Any:
+    toward = request.query.get("toward", [])
+    if len(toward) > 1:
+        raise ApiError(400, "invalid_request", "give at most one ?toward=<concept or learning path>")
+    return service.hint(player, _check_id(toward[0]) if toward else None)
+
+
+def _rotate(service: GameService, request: Request, player: int, args: Mapping[str, str]) -> Any:
+    _no_body(request)
+    return service.rotate_token(player)
 
 
 def _available(service: GameService, request: Request, player: int, args: Mapping[str, str]) -> Any:
@@ -119,56 +139,32 @@ def _import(service: GameService, request: Request, player: int, args: Mapping[s
     return service.restore(player, _object(request))
 
 
-#: (method, path pattern, handler, needs a token). Patterns match the whole decoded path.
-ROUTES: Final[tuple[tuple[str, re.Pattern[str], Handler, bool], ...]] = tuple(
-    (method, re.compile(pattern), handler, auth)
-    for method, pattern, handler, auth in [
-        ("GET", r"/api/health", _health, False),
-        ("GET", r"/api/catalog", _catalog, False),
-        ("POST", r"/api/games", _new_game, False),
-        ("GET", r"/api/game", _state, True),
-        ("POST", r"/api/game/reset", _reset, True),
-        ("POST", r"/api/game/combine", _combine, True),
-        ("GET", r"/api/game/available", _available, True),
-        ("GET", r"/api/game/discovered", _discovered, True),
-        ("GET", r"/api/game/concepts/(?P<concept>[^/]+)", _concept, True),
-        ("GET", r"/api/game/plan", _plan, True),
-        ("GET", r"/api/game/paths", _paths, True),
-        ("POST", r"/api/game/undo", _undo, True),
-        ("GET", r"/api/game/save", _export, True),
-        ("PUT", r"/api/game/save", _import, True),
-    ]
+#: (method, path, handler, needs a token), in Starlette's path syntax.
+ROUTES: Final[tuple[tuple[str, str, Handler, bool], ...]] = (
+    ("GET", "/api/health", _health, False),
+    ("GET", "/api/catalog", _catalog, False),
+    ("POST", "/api/games", _new_game, False),
+    ("GET", "/api/game", _state, True),
+    ("POST", "/api/game/reset", _reset, True),
+    ("POST", "/api/game/combine", _combine, True),
+    ("GET", "/api/game/hint", _hint, True),
+    ("GET", "/api/game/available", _available, True),
+    ("GET", "/api/game/discovered", _discovered, True),
+    ("GET", "/api/game/concepts/{concept}", _concept, True),
+    ("GET", "/api/game/plan", _plan, True),
+    ("GET", "/api/game/paths", _paths, True),
+    ("POST", "/api/game/undo", _undo, True),
+    ("POST", "/api/game/token", _rotate, True),
+    ("GET", "/api/game/save", _export, True),
+    ("PUT", "/api/game/save", _import, True),
 )
 
 
-def handle(service: GameService, request: Request) -> tuple[int, Any, dict[str, str]]:
-    """Answer one API request: ``(status, JSON-ready body, extra headers)``.
-
-    Refusals come back as 4xx statuses with an ``{"error": {...}}`` body; other exceptions propagate (the server
-    turns them into a bare 500).
-    """
-    allowed = []
-    for method, pattern, handler, auth in ROUTES:
-        match = pattern.fullmatch(request.path)
-        if match is None:
-            continue
-        if method != request.method:
-            allowed.append(method)
-            continue
-        try:
-            player = service.authenticate(request.token) if auth else 0
-            out = handler(service, request, player, match.groupdict())
-        except ApiError as exc:
-            return exc.status, exc.body(), {}
-        status, body = out if isinstance(out, tuple) else (200, out)
-        return status, body, {}
-    if allowed:
-        error = ApiError(
-            405, "method_not_allowed", f"{request.method} is not allowed on {request.path}", allowed=allowed
-        )
-        return 405, error.body(), {"Allow": ", ".join(allowed)}
-    error = ApiError(404, "not_found", f"no such endpoint: {request.path}")
-    return 404, error.body(), {}
+def call(service: GameService, handler: Handler, auth: bool, request: Request, args: Mapping[str, str]) -> Any:
+    """Run one handler: ``(status, JSON-ready body)``. Refusals raise :class:`ApiError`."""
+    player = service.authenticate(request.token) if auth else 0
+    out = handler(service, request, player, {k: _check_id(v) for k, v in args.items()})
+    return out if isinstance(out, tuple) else (200, out)
 
 
 # ---------------------------------------------------------------------------------------------------- bodies
@@ -214,6 +210,16 @@ def _no_body(request: Request) -> None:
 
 
 def _check_id(text: str) -> str:
-    if not text or len(text) > MAX_ID_LENGTH:
-        raise ApiError(400, "invalid_request", f"a concept id is 1 to {MAX_ID_LENGTH} characters long")
+    if not text.strip() or len(text) > MAX_ID_LENGTH:
+        raise ApiError(400, "invalid_request", f"a concept id or name is 1 to {MAX_ID_LENGTH} characters long")
+    return _check_text(text, limit=MAX_ID_LENGTH)
+
+
+def _check_text(text: str, *, limit: int) -> str:
+    if len(text) > limit:
+        raise ApiError(400, "invalid_request", f"at most {limit} characters")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate such as "\ud800": JSON can spell it, Unicode text cannot hold it
+        raise ApiError(400, "invalid_request", "the text is not valid Unicode (it holds a lone surrogate)") from None
     return text

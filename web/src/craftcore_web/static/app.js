@@ -1,8 +1,9 @@
-// The LLM Efficiency InfiniteCraft page: plain JavaScript over the JSON API, no build step.
-// All text from the server is put in the page with textContent, never as HTML.
+// The craftcore-web page: plain JavaScript over the JSON API, no build step. The game's title and its rules (how many
+// concepts a combination takes) come from the server. All text from the server is put in the page with textContent,
+// never as HTML.
 
 const TOKEN_KEY = "craftweb-token";
-const MAX_INPUTS = 4;
+let MAX_INPUTS = 4; // replaced by the server's rule at start
 
 const $ = (selector) => document.querySelector(selector);
 
@@ -121,6 +122,8 @@ function renderStats() {
 }
 
 function renderBoard(highlight = []) {
+  const focused = document.activeElement && document.activeElement.closest("#board .card");
+  const focusId = focused ? focused.dataset.id : null;
   const board = $("#board");
   const byCategory = new Map();
   for (const concept of state.concepts) {
@@ -137,6 +140,12 @@ function renderBoard(highlight = []) {
       el("div", { class: "cards" }, concepts.map((c) => card(c, highlight.includes(c.id))))));
   }
   board.replaceChildren(...sections);
+  if (focusId) focusCard(focusId); // the board was redrawn under the keyboard: keep the focus where it was
+}
+
+function focusCard(id) {
+  const node = id ? document.querySelector(`#board .card[data-id="${CSS.escape(id)}"]`) : null;
+  (node || document.querySelector("#board .card"))?.focus();
 }
 
 function card(concept, fresh) {
@@ -145,7 +154,7 @@ function card(concept, fresh) {
     class: `card${fresh ? " fresh" : ""}${concept.final ? " final" : ""}`,
     draggable: "true",
     "data-id": concept.id,
-    title: concept.final ? `${concept.name}: nothing new can come from it any more` : concept.name,
+    "aria-pressed": tray.includes(concept.id) ? "true" : "false",
     onclick: () => { addToTray(concept.id); showDetails(concept.id); },
     ondragstart: (event) => {
       event.dataTransfer.setData("text/plain", concept.id);
@@ -159,34 +168,44 @@ function card(concept, fresh) {
       const dragged = event.dataTransfer.getData("text/plain");
       if (dragged) combine([dragged, concept.id]);
     },
-  }, el("span", { class: "name", text: concept.name }), el("span", { class: "stars", text: concept.stars }));
+  }, el("span", { class: "name", text: concept.name }), el("span", { class: "stars", text: concept.stars }),
+  concept.final ? el("span", { class: "final-note", text: "nothing new can come from it" }) : null);
   return node;
 }
 
 function renderTray() {
   const slots = $("#slots");
   if (tray.length === 0) {
-    slots.replaceChildren(el("span", { class: "placeholder", text: "Click or drag two or three concepts here" }));
+    slots.replaceChildren(el("span", { class: "placeholder", text: "Click or drag concepts here" }));
   } else {
     slots.replaceChildren(...tray.map((id, index) => el("button", {
       type: "button",
       class: "chip",
       "data-id": id,
-      title: "Remove",
+      "aria-label": `Remove ${nameOf(id)}`,
       onclick: () => { tray.splice(index, 1); renderTray(); },
     }, nameOf(id), el("span", { class: "x", text: "×", "aria-hidden": "true" }))));
   }
   $("#combine").disabled = busy || tray.length === 0;
   $("#clear").disabled = busy || tray.length === 0;
+  for (const node of document.querySelectorAll("#board .card")) {
+    node.setAttribute("aria-pressed", tray.includes(node.dataset.id) ? "true" : "false");
+  }
 }
 
 function addToTray(id) {
   if (tray.length >= MAX_INPUTS) {
-    toast(`A combination takes at most ${MAX_INPUTS} concepts.`);
+    say("failure", `A combination takes at most ${MAX_INPUTS} concepts. `, "Press Combine, or remove one from the bar.");
     return;
   }
   tray.push(id);
   renderTray();
+}
+
+function say(kind, strong, rest = "") {
+  const message = $("#message");
+  message.className = `message ${kind}`;
+  message.replaceChildren(el("strong", { text: strong }), rest);
 }
 
 function renderDetails(concept, heading) {
@@ -235,6 +254,12 @@ async function showDetails(id) {
   }
 }
 
+function planError(text) {
+  const box = $("#plan-error");
+  box.textContent = text || "";
+  box.hidden = !text;
+}
+
 function renderPlan() {
   const box = $("#plan");
   if (!lastPlan) {
@@ -271,7 +296,14 @@ function renderPlan() {
 
 async function planFor(target) {
   await act(async () => {
-    lastPlan = await api("GET", `/api/game/plan?target=${encodeURIComponent(target)}`);
+    try {
+      lastPlan = await api("GET", `/api/game/plan?target=${encodeURIComponent(target)}`);
+    } catch (error) {
+      if (!(error instanceof ApiProblem) || error.status === 0) throw error;
+      planError(error.message); // in place, where the player looks, until the next plan
+      return;
+    }
+    planError("");
     renderPlan();
   });
 }
@@ -323,32 +355,54 @@ async function refreshAvailable() {
 
 // ------------------------------------------------------------------------------------------------- actions
 
-async function combine(ids) {
+async function combine(ids, body = { concepts: ids }) {
+  let focus = null;
   await act(async () => {
-    const data = await api("POST", "/api/game/combine", { concepts: ids });
-    const result = data.result;
-    const message = $("#message");
-    if (result.new.length) {
+    let data;
+    try {
+      data = await api("POST", "/api/game/combine", body);
+    } catch (error) {
+      if (!(error instanceof ApiProblem) || error.status === 0) throw error;
       tray = [];
+      say("failure", "Cannot combine: ", error.message);
+      return;
+    }
+    const result = data.result;
+    const tried = result.inputs.map((c) => c.name).join(" + ");
+    tray = []; // whatever happened, the next clicks start a new combination
+    if (result.new.length) {
       for (const concept of result.new) details.set(concept.id, concept);
       setState(data.game, result.new.map((c) => c.id));
       const found = result.new.map((c) => c.name).join(", ");
-      message.className = "message success";
-      message.replaceChildren(el("strong", { text: `New: ${found}` }), ` +${result.points} points.`);
+      say("success", `New: ${found}`, ` +${result.points} points.`);
       if (result.level_up) {
-        message.append(el("span", { class: "level-up", text: ` Level up: you reached level ${result.level_up}!` }));
+        $("#message").append(el("span", { class: "level-up", text: ` Level up: you reached level ${result.level_up}!` }));
       }
       $("#details").replaceChildren(...result.new.map((c, i) => renderDetails(c, i === 0 ? "New discovery" : null)));
+      focus = result.new[0].id;
     } else if (result.success) {
-      tray = [];
       setState(data.game);
-      message.className = "message repeat";
-      message.textContent = `Already discovered: ${result.outputs.map((c) => c.name).join(", ")}.`;
+      say("repeat", "Already discovered: ", `${tried} makes ${result.outputs.map((c) => c.name).join(", ")}, which you have.`);
+      focus = result.outputs[0] ? result.outputs[0].id : null;
     } else {
       setState(data.game);
-      message.className = "message failure";
-      message.replaceChildren(el("strong", { text: "Nothing new. " }), result.hint || "");
+      say("failure", `${tried} makes nothing. `, result.hint || "Try other concepts.");
     }
+  });
+  focusCard(focus); // back to the cards, for the next combination
+}
+
+async function hint() {
+  await act(async () => {
+    const data = await api("GET", "/api/game/hint");
+    if (!data.hint) {
+      say("repeat", "No hint: ", data.message);
+      return;
+    }
+    tray = data.hint.inputs.map((c) => c.id);
+    renderTray();
+    say("hint", `Hint: try ${data.hint.inputs.map((c) => c.name).join(" + ")}. `,
+      "They are in the bar: press Combine.");
   });
 }
 
@@ -408,17 +462,26 @@ async function importSave(file) {
 
 async function start() {
   catalog = await api("GET", "/api/catalog");
+  MAX_INPUTS = catalog.rules.max_inputs;
+  document.title = catalog.game.title;
+  $("#game-title").textContent = catalog.game.title;
+  $("#game-intro").textContent = catalog.game.intro;
   catalog.categories.forEach((category, index) => hues.set(category.id, Math.round((index * 137.508) % 360)));
   for (const concept of catalog.concepts) names.set(concept.id, concept.name);
   $("#concept-names").replaceChildren(...catalog.concepts.map((c) => el("option", { value: c.name })));
 
   let game = null;
+  let expired = false;
   if (token) {
     try {
       game = await api("GET", "/api/game");
+      // a new token on every visit: the old one stops working, and tokens only expire for games left alone
+      token = (await api("POST", "/api/game/token")).token;
+      localStorage.setItem(TOKEN_KEY, token);
     } catch (error) {
       if (error.status !== 401) throw error;
-      token = null; // the server does not know this token (e.g. a new database): start over
+      expired = error.code === "token_expired";
+      token = null; // the server does not know this token (e.g. a new database), or it expired: start over
     }
   }
   if (!token) {
@@ -428,11 +491,18 @@ async function start() {
     game = created.game;
   }
   setState(game);
+  if (expired) say("repeat", "Your last game's token expired: ", "this is a new game (import a save to go on with one).");
   document.body.classList.add("ready");
 }
 
 function wire() {
   $("#combine").addEventListener("click", () => combine([...tray]));
+  $("#hint").addEventListener("click", hint);
+  $("#type-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    const text = $("#type-text").value.trim();
+    if (text) combine(null, { text }).then(() => { $("#type-text").value = ""; });
+  });
   $("#clear").addEventListener("click", () => { tray = []; renderTray(); });
   $("#undo").addEventListener("click", undo);
   $("#new-game").addEventListener("click", newGame);

@@ -1,0 +1,7 @@
+"""``python -m craftcore_web``: the same as the ``craftcore-web`` command."""
+
+import sys
+
+from ._cli import main
+
+sys.exit(main())
