@@ -87,15 +87,15 @@ def plan_for(
         outs = tuple(dict.fromkeys(c for r in fired for c in r.outputs if c not in obtained))
         obtained.update(outs)
         steps.append(PlanStep(action.inputs, outs, action.requires))
-    optimal, cost = solution.optimal, solution.cost
+    optimal, plan_cost = solution.optimal, solution.cost
     if weights is not None:
         index = {cid: i for i, cid in enumerate(catalog.concepts)}
         real = sum(weights[index[c]] for step in steps for c in step.outputs)
         # the model's costs never exceed the real ones, so its bound stays a bound; a by-product it did not foresee
         # makes the plan dearer than the model thought, and then its optimality is not proven
-        optimal = optimal and abs(real - (cost or 0.0)) <= 1e-9
-        cost = real
-    return Plan(targets, tuple(steps), optimal, solution.lower_bound, cost)
+        optimal = optimal and abs(real - (plan_cost or 0.0)) <= 1e-9
+        plan_cost = real
+    return Plan(targets, tuple(steps), optimal, solution.lower_bound, plan_cost)
 
 
 def best_next(catalog: Catalog, have: Collection[str], *targets: str, budget: float = 1.0) -> NextStep | None:
