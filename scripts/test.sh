@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# Install craftcore, its four content packs and the test dependencies, then run every test.
+# Run every test: creates (once) a virtual environment in .venv, installs craftcore with its test, tui and exact extras,
+# the five shipped packs and the web example's requirements into it, then runs pytest there.
+# Works on a fresh Debian machine with Debian's own Python (see scripts/_venv.sh).
 # Usage: bash scripts/test.sh [pytest arguments]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-python3 -m pip install --quiet --disable-pip-version-check \
-    -e '.[testing,exact]' -e packs/attention -e packs/moe -e packs/ssm -e packs/production \
-    $( [ -f examples/web/requirements.txt ] && echo "-r examples/web/requirements.txt" )
-exec python3 -m pytest "$@"
+. scripts/_venv.sh
+web=()
+[ -f examples/web/requirements.txt ] && web=(-r examples/web/requirements.txt)
+craftcore_venv "testing,tui,exact" "${web[@]}"
+exec "$VENV_PYTHON" -m pytest "$@"
