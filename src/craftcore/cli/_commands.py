@@ -31,7 +31,9 @@ def concept_arg(catalog: Catalog, text: str, among: Collection[str] | None = Non
         raise CliError(describe_unknown(catalog, exc), kind="unknown-concept") from None
 
 
-def not_discovered(catalog: Catalog, exc: NotDiscovered, typed: str, how_to_list: str = "`craftcore available`") -> str:
+def not_discovered(
+    catalog: Catalog, exc: NotDiscovered, typed: str, where: str = "`craftcore available` lists what you can combine"
+) -> str:
     """One line for a combination with undiscovered inputs. Only those whose name or id the player typed in full
     are named; an alias or a close spelling of an undiscovered concept is never spelled out."""
     folded = typed.casefold()
@@ -41,7 +43,7 @@ def not_discovered(catalog: Catalog, exc: NotDiscovered, typed: str, how_to_list
         if c in folded.replace(" ", "_") or render.name(catalog, c).casefold() in folded
     ]
     what = ", ".join(named) if len(named) == len(exc.concept_ids) else "a concept you typed"
-    return f"not discovered yet: {what} ({how_to_list} lists what you can combine)"
+    return f"not discovered yet: {what} ({where})"
 
 
 def _game(args: argparse.Namespace, console: Console) -> tuple[Game, str | None, float | None]:

@@ -37,12 +37,12 @@ from craftcore.cli._session import (
     save_path,
 )
 
-__all__ = ["IDLE_SECONDS", "MENU", "Play", "cmd_play"]
+__all__ = ["CHECKPOINT_NAME", "MENU", "Play", "checkpoint_dir", "cmd_play"]
 
 #: Checkpoint names: letters, digits, ``-``, ``_``, ``.`` and spaces, not starting with a dot, at most 64.
-_CHECKPOINT = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9_. -]{0,63}")
+CHECKPOINT_NAME = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9_. -]{0,63}")
 #: Where the line mode tells the player to look (the one-shot commands name their own commands).
-HOW_TO_LIST = "option 1"
+HOW_TO_LIST = "option 1 lists what you can combine"
 HOW_TO_PATH = "option 7"
 
 #: (key, word, label): the seed's numbers first, then the additions.
@@ -432,7 +432,7 @@ class Play:
             if self.write(text):
                 self.console.print(f"{self.style.icon('saved')}Saved to {text} (a fixed copy; {keeps}).")
             return
-        if not _CHECKPOINT.fullmatch(text):
+        if not CHECKPOINT_NAME.fullmatch(text):
             self.console.print(
                 f"{text[:80]!r} is not a checkpoint name: use up to 64 letters, digits, spaces, '-', '_' or '.', "
                 "not starting with '.'."
