@@ -49,8 +49,9 @@ def session(game: craftcore.Game, stdin: str = "", save: str | None = None) -> t
 
 
 def revealed(game: craftcore.Game, typed: str, reply: str) -> list[str]:
-    """Names of undiscovered concepts that a reply spells out though the player did not type them."""
+    """Names of undiscovered concepts that a reply spells out though the player did not type their name or id."""
     folded = reply.casefold()
+    words = set(re.split(r"[\s+,]+", typed.casefold()))
     return [
         c.name
         for c in game.catalog.concepts.values()
@@ -58,6 +59,7 @@ def revealed(game: craftcore.Game, typed: str, reply: str) -> list[str]:
         and len(c.name) > 3
         and c.name.casefold() in folded
         and c.name.casefold() not in typed.casefold()
+        and c.id not in words
     ]
 
 

@@ -459,7 +459,10 @@ class Play:
             else:
                 self.console.print(f"No checkpoints yet in {self.checkpoints} (option 8 saves one).")
             auto = f"; Enter reloads {self.save}" if self.save else ""
-            text = self.ask(f"Load which? (number, name or a save file{auto}; Ctrl-C to go back) ")
+            answer = self.ask_or_leave(f"Load which? (number, name or a save file{auto}; Ctrl-C to go back) ")
+            if answer is None:
+                return
+            text = answer
             if not text:
                 if self.save is None or not pathlib.Path(self.save).exists():
                     return
