@@ -458,15 +458,9 @@ class Play:
                     self.console.print(f"  {number:>2}. {path.stem}  {self.style.dim(when)}")
             else:
                 self.console.print(f"No checkpoints yet in {self.checkpoints} (option 8 saves one).")
-            auto = f"; Enter reloads {self.save}" if self.save else ""
-            answer = self.ask_or_leave(f"Load which? (number, name or a save file{auto}; Ctrl-C to go back) ")
-            if answer is None:
-                return
-            text = answer
+            text = self.ask("Load which? (number, name or a save file; Enter to go back) ")
             if not text:
-                if self.save is None or not pathlib.Path(self.save).exists():
-                    return
-                text = self.save
+                return
         source = self._checkpoint_path(text, checkpoints)
         try:
             game, _ = load_game(str(source), self.catalog)

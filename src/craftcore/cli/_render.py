@@ -396,7 +396,7 @@ def failure_lines(style: Style, game: Game) -> list[str]:
     for attempt in attempts:
         lines.append(f"  after step {attempt.after_step:>3}: {combination(catalog, attempt.inputs)}")
         if attempt.hint is not None:  # what the game said then, not what it would say now
-            lines += style.wrap(attempt.hint, "        ", first="      hint: ")
+            lines += style.wrap(attempt.hint, "            ", first="      hint: ")
     return lines
 
 
