@@ -329,3 +329,16 @@ def test_ctrl_d_at_the_main_prompt_ends_its_line(monkeypatch: pytest.MonkeyPatch
     status = main(["play", *FOUNDATIONS, "--save", str(save), "--color", "never"], env={})
     assert status == 0
     assert "> \nGame saved to" in stdout.getvalue()
+
+
+def test_one_shot_combine_keeps_the_played_count(tmp_path: pathlib.Path) -> None:
+    save = tmp_path / "g.json"
+    out = io.StringIO()
+    main(["combine", "calculus", "probability", *FOUNDATIONS, "--save", str(save)], stdout=out, env={})
+    first = json.loads(save.read_text(encoding="utf-8"))["played"]
+    data = json.loads(save.read_text(encoding="utf-8"))
+    data["played"] = 1000.0
+    save.write_text(json.dumps(data), encoding="utf-8")
+    main(["combine", "optimization", "probability", *FOUNDATIONS, "--save", str(save)], stdout=out, env={})
+    second = json.loads(save.read_text(encoding="utf-8"))["played"]
+    assert 0 <= first <= IDLE_SECONDS and 1000.0 <= second <= 1000.0 + IDLE_SECONDS

@@ -13,7 +13,7 @@ from craftcore.cli import _jsonout as jsonout
 from craftcore.cli import _render as render
 from craftcore.cli._console import CliError, Console
 from craftcore.cli._names import describe_unknown
-from craftcore.cli._session import catalog_from, estimate_played, open_game_played, save_path
+from craftcore.cli._session import IDLE_SECONDS, catalog_from, estimate_played, last_move, open_game_played, save_path
 
 __all__ = ["cmd_available", "cmd_combine", "cmd_info", "cmd_path", "cmd_stats", "concept_arg", "not_discovered"]
 
@@ -57,6 +57,7 @@ def cmd_combine(args: argparse.Namespace, console: Console) -> int:
     game, save, played = _game(args, console)
     catalog = game.catalog
     typed = " + ".join(args.concepts)
+    before = last_move(game)
     try:
         result = game.combine(*game.parse_combination(typed))
     except InvalidCombination as exc:
@@ -66,7 +67,8 @@ def cmd_combine(args: argparse.Namespace, console: Console) -> int:
     except NotDiscovered as exc:
         raise CliError(not_discovered(catalog, exc, typed), kind="not-discovered") from None
     changed = bool(result.new) or not result.success
-    if save is not None and changed:
+    if save is not None and changed:  # a one-shot move is played from the last move on (a long pause capped)
+        played = (played or 0.0) + min(max(time.time() - before, 0.0), IDLE_SECONDS)
         write_save(game, save, played=played)
     if args.json:
         console.json(jsonout.combine_json(game, result, save if changed else None))

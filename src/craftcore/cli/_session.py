@@ -22,6 +22,7 @@ __all__ = [
     "check_writable",
     "data_dir",
     "estimate_played",
+    "last_move",
     "load_game",
     "open_game",
     "pack_error_lines",
@@ -139,6 +140,11 @@ def pack_error_lines(exc: PackError) -> list[str]:
     head = f"the content packs do not load ({len(errors)} error{'s' if len(errors) != 1 else ''}):"
     tail = "(leave a broken installed pack out with --block NAME, or load only your own packs with --no-installed)"
     return [head, *(f"  {p}" for p in exc.problems), tail]
+
+
+def last_move(game: Game) -> float:
+    """When the game last moved: its start, or its latest logged step or attempt."""
+    return max([game.started, *(s.time for s in game.steps), *(a.time for a in game.attempts)])
 
 
 def estimate_played(game: Game) -> float:
