@@ -50,16 +50,18 @@ def session(game: craftcore.Game, stdin: str = "", save: str | None = None) -> t
 
 def revealed(game: craftcore.Game, typed: str, reply: str) -> list[str]:
     """Names of undiscovered concepts that a reply spells out though the player did not type their name or id."""
-    folded = reply.casefold()
     words = set(re.split(r"[\s+,]+", typed.casefold()))
+    concepts = game.catalog.concepts.values()
+    typed_in_full = [c for c in concepts if c.id in words or c.name.casefold() in typed.casefold()]
+    folded = reply.casefold()
+    for (
+        concept
+    ) in typed_in_full:  # their names may be spelled out (and may contain other names: "AWQ ... Quantization")
+        folded = folded.replace(concept.name.casefold(), "")
     return [
         c.name
-        for c in game.catalog.concepts.values()
-        if c.id not in game.discovered
-        and len(c.name) > 3
-        and c.name.casefold() in folded
-        and c.name.casefold() not in typed.casefold()
-        and c.id not in words
+        for c in concepts
+        if c.id not in game.discovered and len(c.name) > 3 and c not in typed_in_full and c.name.casefold() in folded
     ]
 
 

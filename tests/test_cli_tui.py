@@ -8,6 +8,7 @@ import io
 import json
 import pathlib
 import sys
+import time
 from collections.abc import Callable, Coroutine
 from typing import Any
 
@@ -206,7 +207,11 @@ def test_play_tui_without_textual_says_how_to_get_it(monkeypatch: pytest.MonkeyP
     assert "pip install 'craftcore[tui]'" in err.getvalue() and err.getvalue().count("\n") == 1
 
 
-def test_snapshot_after_a_discovery(catalog: craftcore.Catalog, snap_compare: Callable[..., bool]) -> None:
+def test_snapshot_after_a_discovery(
+    catalog: craftcore.Catalog, snap_compare: Callable[..., bool], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TZ", "UTC")  # discovery times are shown in local time
+    time.tzset()
     async def discover(pilot: Pilot[None]) -> None:
         await type_line(pilot, "linear algebra + calculus + probability")
         await pilot.press("f2")
