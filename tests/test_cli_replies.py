@@ -91,9 +91,12 @@ def test_no_combination_reply_names_an_undiscovered_concept(
     parts = data.draw(st.lists(part, min_size=1, max_size=MAX_INPUTS + 2))
     typed = " + ".join(parts)
     play_, out = session(game)
+    moves = (len(game.steps), len(game.attempts))
     play_.dispatch(f"2 {typed}")
-    assert revealed(game, typed, out.getvalue()) == []
     assert "Traceback" not in out.getvalue()
+    if (len(game.steps), len(game.attempts)) == moves:  # not read as a combination: the error names nothing hidden
+        assert revealed(game, typed, out.getvalue()) == []
+    # (a discovery's description and a pack's hint are content, and may mention what comes next)
 
 
 def test_five_inputs_say_at_most_four() -> None:

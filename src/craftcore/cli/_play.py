@@ -21,6 +21,7 @@ from craftcore import (
     UnknownPath,
     Unreachable,
 )
+from craftcore._rules import MAX_INPUTS, MIN_INPUTS
 from craftcore._saves import write_save
 from craftcore.cli import _render as render
 from craftcore.cli._commands import available_lines, not_discovered
@@ -318,7 +319,7 @@ class Play:
 
         :param menu: the text was typed at the menu prompt: a line that names nothing is an unknown menu choice.
         """
-        prompt = f"Combine ({self._inputs_phrase()} separated by +, Tab completes; Enter to go back): "
+        prompt = f"Combine ({MIN_INPUTS}-{MAX_INPUTS} concepts separated by +, Tab completes; Enter to go back): "
         while True:
             if not text:
                 text = self.ask(prompt, pool=self.game.discovered)
@@ -347,11 +348,6 @@ class Play:
                 return
             text, menu = "", False
             prompt = "Combine (try again; Enter to go back): "
-
-    def _inputs_phrase(self) -> str:
-        from craftcore._rules import MAX_INPUTS, MIN_INPUTS
-
-        return f"{MIN_INPUTS}-{MAX_INPUTS} concepts"
 
     def show_result(self, result: craftcore.CombineResult) -> None:
         self.console.lines(render.result_lines(self.style, self.game, result))

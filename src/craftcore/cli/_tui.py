@@ -54,6 +54,9 @@ def run_tui(
     """Run the full-screen game until the player quits; the game is saved on the way out."""
     app = CraftApp(game, save, played=played, budget=budget, env=env)
     app.run()
+    app.tick()
+    if save is not None:  # however the app ended (Ctrl+Q saves too), keep the time played; OSError: one-line error
+        write_save(app.game, save, played=app.played)
     return 0
 
 
