@@ -212,6 +212,7 @@ def test_snapshot_after_a_discovery(
 ) -> None:
     monkeypatch.setenv("TZ", "UTC")  # discovery times are shown in local time
     time.tzset()
+
     async def discover(pilot: Pilot[None]) -> None:
         await type_line(pilot, "linear algebra + calculus + probability")
         await pilot.press("f2")
