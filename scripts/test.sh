@@ -9,4 +9,5 @@ cd "$(dirname "$0")/.."
 web=()
 [ -f examples/web/requirements.txt ] && web=(-r examples/web/requirements.txt)
 craftcore_venv "testing,tui,exact" "${web[@]}"
+export PATH="$VENV/bin:$PATH"  # as if activated: the tests also run the `craftcore` console script
 exec "$VENV_PYTHON" -m pytest "$@"
