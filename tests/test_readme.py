@@ -38,7 +38,8 @@ def test_ci_runs_the_readme_test_command() -> None:
     assert "bash scripts/test.sh" in (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
 
 
-@pytest.mark.parametrize("pack", ["attention", "moe", "ssm", "production"])
+@pytest.mark.parametrize("pack", ["foundations", "attention", "moe", "ssm", "production"])
 def test_play_command_installs_every_shipped_pack(pack: str) -> None:
-    play = next(b for b in code_blocks("sh") if "craftcore play" in b)
-    assert f"-e packs/{pack}" in play
+    commands = [block.strip() for block in code_blocks("sh")]
+    assert "bash scripts/play.sh" in commands
+    assert f"packs/{pack}" in (ROOT / "scripts" / "_venv.sh").read_text(encoding="utf-8")

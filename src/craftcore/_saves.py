@@ -108,11 +108,13 @@ class _SaveDoc:
     #: Written for people and other tools; never trusted on load (everything is recomputed).
     summary: dict[str, int] = attrs.Factory(dict)
     game: str = "craftcore"
+    #: Seconds a frontend counted as played, across sessions (optional; frontends that keep no clock omit it).
+    played: float | None = None
 
 
-def game_to_dict(game: Game) -> dict[str, Any]:
-    """The save data of a game."""
-    return {
+def game_to_dict(game: Game, *, played: float | None = None) -> dict[str, Any]:
+    """The save data of a game; ``played`` (seconds played, kept by a frontend) is written when given."""
+    data: dict[str, Any] = {
         "game": "craftcore",
         "format_version": FORMAT_VERSION,
         "packs": [{"id": p.id, "version": p.version} for p in game.catalog.packs],
@@ -125,6 +127,9 @@ def game_to_dict(game: Game) -> dict[str, Any]:
         "help": [_help_dict(h) for h in game.help],
         "summary": {"score": game.score, "level": game.level, "discovered": len(game.discovered)},
     }
+    if played is not None:
+        data["played"] = float(played)
+    return data
 
 
 def _attempt_dict(attempt: Attempt) -> dict[str, Any]:
@@ -423,6 +428,8 @@ def _structure(data: Mapping[str, Any], source: str | None) -> _SaveDoc:
     ]:
         if not math.isfinite(value):
             raise SaveError("time is not a finite number", where=name, source=source)
+    if doc.played is not None and not (math.isfinite(doc.played) and doc.played >= 0):
+        raise SaveError("played is not a finite number of seconds >= 0", where="played", source=source)
     return doc
 
 
@@ -482,12 +489,12 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return data
 
 
-def write_save(game: Game, path: str | os.PathLike[str]) -> None:
+def write_save(game: Game, path: str | os.PathLike[str], *, played: float | None = None) -> None:
     """Write a save atomically: a temporary file in the same folder, flushed to disk, then renamed over ``path``.
 
     A crash at any moment leaves either the old save or the new one, never a mix.
     """
-    data = game_to_dict(game)
+    data = game_to_dict(game, played=played)
     if os.fspath(path).endswith(".toml"):
         payload = tomli_w.dumps(data).encode("utf-8")
     else:

@@ -7,46 +7,69 @@ import os
 import time
 from collections.abc import Collection
 
-from craftcore import Catalog, Game, NotDiscovered, UnknownConcept
+from craftcore import Catalog, Game, InvalidCombination, NotDiscovered, UnknownConcept
+from craftcore._saves import write_save
 from craftcore.cli import _jsonout as jsonout
 from craftcore.cli import _render as render
 from craftcore.cli._console import CliError, Console
-from craftcore.cli._names import describe_unknown, resolve
-from craftcore.cli._session import catalog_from, open_game, save_path
+from craftcore.cli._names import describe_unknown
+from craftcore.cli._session import IDLE_SECONDS, catalog_from, estimate_played, last_move, open_game_played, save_path
 
 __all__ = ["cmd_available", "cmd_combine", "cmd_info", "cmd_path", "cmd_stats", "concept_arg", "not_discovered"]
 
 
 def concept_arg(catalog: Catalog, text: str, among: Collection[str] | None = None) -> str:
-    """Resolve a concept typed on the command line, or fail with one line naming the candidates."""
+    """Resolve a concept typed on the command line, or fail with one line naming the candidates.
+
+    With ``among`` (the discovered concepts) inexact readings look there first, then at every concept.
+    """
     try:
-        return resolve(catalog, text, among=among)
+        return catalog.resolve(text, among=among, fuzzy=True)
     except UnknownConcept as exc:
+        if among is not None and not exc.ambiguous:
+            return concept_arg(catalog, text)
         raise CliError(describe_unknown(catalog, exc), kind="unknown-concept") from None
 
 
-def not_discovered(catalog: Catalog, exc: NotDiscovered) -> str:
-    names = ", ".join(render.name(catalog, c) for c in exc.concept_ids)
-    return f"not discovered yet: {names} (see what you can combine with `available`)"
+def not_discovered(
+    catalog: Catalog, exc: NotDiscovered, typed: str, where: str = "`craftcore available` lists what you can combine"
+) -> str:
+    """One line for a combination with undiscovered inputs. Only those whose name or id the player typed in full
+    are named; an alias or a close spelling of an undiscovered concept is never spelled out."""
+    folded = typed.casefold()
+    named = [
+        render.name(catalog, c)
+        for c in exc.concept_ids
+        if c in folded.replace(" ", "_") or render.name(catalog, c).casefold() in folded
+    ]
+    what = ", ".join(named) if len(named) == len(exc.concept_ids) else "a concept you typed"
+    return f"not discovered yet: {what} ({where})"
 
 
-def _game(args: argparse.Namespace, console: Console) -> tuple[Game, str | None]:
+def _game(args: argparse.Namespace, console: Console) -> tuple[Game, str | None, float | None]:
     catalog = catalog_from(args)
     save = save_path(args, console.env)
-    return open_game(catalog, save), save
+    game, played = open_game_played(catalog, save)
+    return game, save, estimate_played(game) if played is None else played
 
 
 def cmd_combine(args: argparse.Namespace, console: Console) -> int:
-    game, save = _game(args, console)
+    game, save, played = _game(args, console)
     catalog = game.catalog
-    ids = [concept_arg(catalog, text, game.discovered) for text in args.concepts]
+    typed = " + ".join(args.concepts)
+    before = last_move(game)
     try:
-        result = game.combine(*ids)
+        result = game.combine(*game.parse_combination(typed))
+    except InvalidCombination as exc:
+        raise CliError(str(exc), status=2, kind="invalid-combination") from None
+    except UnknownConcept as exc:
+        raise CliError(describe_unknown(catalog, exc), kind="unknown-concept") from None
     except NotDiscovered as exc:
-        raise CliError(not_discovered(catalog, exc), kind="not-discovered") from None
+        raise CliError(not_discovered(catalog, exc, typed), kind="not-discovered") from None
     changed = bool(result.new) or not result.success
-    if save is not None and changed:
-        game.save(save)
+    if save is not None and changed:  # a one-shot move is played from the last move on (a long pause capped)
+        played = (played or 0.0) + min(max(time.time() - before, 0.0), IDLE_SECONDS)
+        write_save(game, save, played=played)
     if args.json:
         console.json(jsonout.combine_json(game, result, save if changed else None))
     else:
@@ -55,8 +78,8 @@ def cmd_combine(args: argparse.Namespace, console: Console) -> int:
 
 
 def cmd_info(args: argparse.Namespace, console: Console) -> int:
-    game, _ = _game(args, console)
-    cid = concept_arg(game.catalog, args.concept)
+    game, _, _ = _game(args, console)
+    cid = concept_arg(game.catalog, args.concept, game.discovered)
     if args.json:
         console.json(jsonout.info_json(game, cid))
     else:
@@ -65,12 +88,12 @@ def cmd_info(args: argparse.Namespace, console: Console) -> int:
 
 
 def cmd_path(args: argparse.Namespace, console: Console) -> int:
-    game, save = _game(args, console)
+    game, save, played = _game(args, console)
     ids = list(dict.fromkeys(concept_arg(game.catalog, text) for text in args.concepts))
     plan = game.plan(*ids, budget=args.budget)
     prerequisites = game.prerequisites(ids[0], budget=args.budget) if len(ids) == 1 else None
     if save is not None and plan.steps and os.path.isfile(save):
-        game.save(save)  # the plan counts as help
+        write_save(game, save, played=played)  # the plan counts as help
     if args.json:
         console.json(jsonout.path_json(game, plan, prerequisites))
     else:
@@ -79,14 +102,14 @@ def cmd_path(args: argparse.Namespace, console: Console) -> int:
 
 
 def cmd_stats(args: argparse.Namespace, console: Console) -> int:
-    game, _ = _game(args, console)
+    game, _, played = _game(args, console)
     now = time.time()
     from craftcore.cli._learn import learning_json, learning_lines
 
     if args.json:
-        console.json({**jsonout.stats_json(game, now), "learning": learning_json(game, now)})
+        console.json({**jsonout.stats_json(game, now, played), "learning": learning_json(game, now)})
         return 0
-    console.lines(render.stats_lines(console.style, game, now))
+    console.lines(render.stats_lines(console.style, game, now, played))
     console.lines(learning_lines(console, game, now))
     if game.catalog.paths:
         console.print("Learning paths:")
@@ -96,7 +119,7 @@ def cmd_stats(args: argparse.Namespace, console: Console) -> int:
 
 
 def cmd_available(args: argparse.Namespace, console: Console) -> int:
-    game, _ = _game(args, console)
+    game, _, _ = _game(args, console)
     if args.json:
         console.json(jsonout.available_json(game))
         return 0

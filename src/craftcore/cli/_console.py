@@ -119,7 +119,11 @@ class Console:
         if self._readline or (self.interactive and self.stdin is sys.stdin and self.out is sys.stdout):
             if self._readline:  # tell readline which bytes do not move the cursor
                 prompt = _ANSI.sub("\001\\1\002", prompt)
-            return input(prompt)[:MAX_INPUT]
+            try:
+                return input(prompt)[:MAX_INPUT]
+            except EOFError:  # Ctrl-D: end the prompt's line, so what follows starts on a line of its own
+                self.out.write("\n")
+                raise
         self.out.write(prompt)
         self.out.flush()
         line = self.stdin.readline(MAX_INPUT + 1)

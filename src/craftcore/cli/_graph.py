@@ -10,10 +10,10 @@ import argparse
 import json
 from typing import Any
 
-from craftcore import Catalog, Game, UnknownConcept, Unreachable, load_catalog
+from craftcore import Catalog, Game, UnknownPath, Unreachable, load_catalog
 from craftcore.cli import _jsonout as jsonout
 from craftcore.cli._console import CliError, Console
-from craftcore.cli._names import describe_unknown, resolve_path
+from craftcore.cli._names import describe_unknown
 from craftcore.cli._session import installed_mode
 
 __all__ = ["Highlight", "cmd_graph", "to_dot", "to_json", "to_mermaid"]
@@ -46,9 +46,9 @@ def highlight_for(catalog: Catalog, path: str | None, target: str | None, budget
     index_of = {recipe: i for i, recipe in enumerate(catalog.recipes)}
     if path is not None:
         try:
-            pid = resolve_path(catalog, path)
-        except UnknownConcept as exc:
-            raise CliError(describe_unknown(catalog, exc, "learning path"), kind="unknown-path") from None
+            pid = catalog.resolve_path(path)
+        except UnknownPath as exc:
+            raise CliError(describe_unknown(catalog, exc), kind="unknown-path") from None
         hl.path_id, hl.path = pid, catalog.paths[pid].steps
         hl.concepts |= set(hl.path)
         game = Game(catalog, clock=lambda: 0.0)

@@ -128,7 +128,7 @@ def path_json(game: Game, plan: Plan, prerequisites: Prerequisites | None) -> di
     }
 
 
-def stats_json(game: Game, now: float) -> dict[str, Any]:
+def stats_json(game: Game, now: float, played: float | None = None) -> dict[str, Any]:
     catalog = game.catalog
     paths = []
     for pid in catalog.paths:
@@ -154,6 +154,7 @@ def stats_json(game: Game, now: float) -> dict[str, Any]:
         "failed": len(game.attempts),
         "started": game.started,
         "elapsed_seconds": round(max(0.0, now - game.started), 3),
+        "played_seconds": None if played is None else round(played, 3),
         "paths": paths,
     }
 

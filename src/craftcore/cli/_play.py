@@ -1,23 +1,50 @@
-"""The interactive game: the seed's numbered menu plus learning paths, hints, undo and the failure log."""
+"""The interactive game: the seed's numbered menu plus learning paths, hints, undo, checkpoints and the failure log."""
 
 from __future__ import annotations
 
 import argparse
+import os
+import pathlib
+import re
 import time
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 
 import craftcore
-from craftcore import Catalog, CraftError, Game, NotDiscovered, SaveError, UnknownConcept, Unreachable
+from craftcore import (
+    Catalog,
+    CraftError,
+    Game,
+    InvalidCombination,
+    NotDiscovered,
+    SaveError,
+    UnknownConcept,
+    UnknownPath,
+    Unreachable,
+)
+from craftcore._rules import MAX_INPUTS, MIN_INPUTS
+from craftcore._saves import write_save
 from craftcore.cli import _render as render
 from craftcore.cli._commands import available_lines, not_discovered
-from craftcore.cli._console import Console
-from craftcore.cli._names import Completer, describe_unknown, parse_combination, resolve, resolve_path
-from craftcore.cli._session import catalog_from, open_game, save_path
+from craftcore.cli._console import CliError, Console
+from craftcore.cli._names import Completer, describe_unknown
+from craftcore.cli._session import (
+    IDLE_SECONDS,
+    catalog_from,
+    check_writable,
+    data_dir,
+    estimate_played,
+    load_game,
+    open_game_played,
+    save_path,
+)
 
-__all__ = ["MENU", "Play", "cmd_play"]
+__all__ = ["CHECKPOINT_NAME", "MENU", "Play", "checkpoint_dir", "cmd_play"]
 
-TITLE = "LLM Efficiency InfiniteCraft"
-DEFAULT_SAVE = "craftcore-save.json"
+#: Checkpoint names: letters, digits, ``-``, ``_``, ``.`` and spaces, not starting with a dot, at most 64.
+CHECKPOINT_NAME = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9_. -]{0,63}")
+#: Where the line mode tells the player to look (the one-shot commands name their own commands).
+HOW_TO_LIST = "option 1 lists what you can combine"
+HOW_TO_PATH = "option 7"
 
 #: (key, word, label): the seed's numbers first, then the additions.
 MENU: tuple[tuple[str, str, str], ...] = (
@@ -28,8 +55,8 @@ MENU: tuple[tuple[str, str, str], ...] = (
     ("5", "search", "Search concepts"),
     ("6", "details", "Concept details"),
     ("7", "path", "Learning path to a concept"),
-    ("8", "save", "Save game"),
-    ("9", "load", "Load game"),
+    ("8", "save", "Save a checkpoint (a named copy; the autosave goes on)"),
+    ("9", "load", "Load a checkpoint or a save"),
     ("p", "paths", "Learning paths: progress and next step"),
     ("h", "hint", "Hint: what to try next"),
     ("u", "undo", "Undo the last discovery"),
@@ -50,25 +77,72 @@ _ALIASES = {
     "concepts": "discovered",
     "list": "discovered",
     "find": "search",
+    "checkpoint": "save",
 }
 
 
 def cmd_play(args: argparse.Namespace, console: Console) -> int:
     catalog = catalog_from(args)
     save = save_path(args, console.env)
-    game = open_game(catalog, save)
-    return Play(console, game, save, budget=args.budget).run()
+    if save is not None:
+        check_writable(save)
+    game, played = open_game_played(catalog, save)
+    if getattr(args, "tui", False):
+        try:
+            from craftcore.cli._tui import run_tui
+        except ImportError as exc:
+            raise CliError(
+                f"the full-screen mode needs Textual ({exc}): pip install 'craftcore[tui]'", kind="missing-extra"
+            ) from None
+        return run_tui(game, save, played=played, budget=args.budget, env=console.env)
+    return Play(console, game, save, budget=args.budget, played=played).run()
+
+
+class PlayClock:
+    """Time actually played: the time between inputs, a long pause counting as :data:`IDLE_SECONDS`."""
+
+    def __init__(self, played: float, now: Callable[[], float] = time.monotonic) -> None:
+        self.now = now
+        self._played = played
+        self._last = now()
+
+    def tick(self) -> None:
+        current = self.now()
+        self._played += min(max(current - self._last, 0.0), IDLE_SECONDS)
+        self._last = current
+
+    @property
+    def played(self) -> float:
+        return self._played
+
+
+def checkpoint_dir(save: str | None, env: Mapping[str, str]) -> pathlib.Path:
+    """Where checkpoints go: beside the save (``my-game.checkpoints/``), else in the data folder."""
+    if save is not None:
+        path = pathlib.Path(save)
+        return path.with_name(path.stem + ".checkpoints")
+    return data_dir(env) / "checkpoints"
 
 
 class Play:
     """One interactive session: reads choices from the console until exit, end of input or Ctrl-C."""
 
-    def __init__(self, console: Console, game: Game, save: str | None, *, budget: float = 1.0) -> None:
+    def __init__(
+        self,
+        console: Console,
+        game: Game,
+        save: str | None,
+        *,
+        budget: float = 1.0,
+        played: float | None = None,
+        now: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.console = console
         self.style = console.style
         self.game = game
         self.save = save
         self.budget = budget
+        self.clock = PlayClock(estimate_played(game) if played is None else played, now)
         self.following: str | None = None
         self._hinted: tuple[str, ...] | None = None
         self.completer = Completer(game.catalog)
@@ -92,10 +166,15 @@ class Play:
             "exit": self.do_exit,
         }
         self._keys = {key: word for key, word, _ in MENU} | {word: word for _, word, _ in MENU} | _ALIASES
+        self.completer.keys = frozenset(self._keys)
 
     @property
     def catalog(self) -> Catalog:
         return self.game.catalog
+
+    @property
+    def checkpoints(self) -> pathlib.Path:
+        return checkpoint_dir(self.save, self.console.env)
 
     # ------------------------------------------------------------------------------------------------- loop
 
@@ -110,6 +189,7 @@ class Play:
                 self.completer.pool, self.completer.extra = self.game.discovered, [w for _, w, _ in MENU]
                 line = self.console.ask(self.style.bold("\nchoice [0-9 p h u f, ? menu]> "))
                 busy = True
+                self.clock.tick()
                 if self.dispatch(line) is False:
                     break
                 busy = False
@@ -118,6 +198,7 @@ class Play:
         except KeyboardInterrupt:
             self.console.print()
             status = 130
+        self.clock.tick()
         if busy and status == 130 and self.save is not None:
             self.console.print(f"Not saved: the last command was interrupted; {self.save} keeps the last saved game.")
             self.save = None
@@ -127,29 +208,41 @@ class Play:
         return status
 
     def dispatch(self, line: str) -> bool | None:
-        """Run one menu line (``2``, ``combine``, ``2 A + B``, or ``A + B``); ``False`` means exit."""
+        """Run one menu line (``2``, ``combine``, ``2 A + B``, or ``A + B`` / a name alone to combine);
+        ``False`` means exit."""
         line = line.strip()
         if not line:
             return None
         head, _, rest = line.partition(" ")
         word = self._keys.get(head.casefold())
-        if word is None:
-            if "+" in line:
-                self.do_combine(line)
-                return None
-            self.console.print(f"Unknown choice {head!r}: type a number or letter from the menu (? shows it).")
+        if word is None or (word in ("hint", "help") and rest):  # "h" alone is the menu; "H100 GPU" is a name
+            self.combine_text(line, menu=True)
             return None
         return self._actions[word](rest.strip())
 
     def ask(self, prompt: str, *, pool: Collection[str] | None = None) -> str:
+        """A sub-prompt's answer (stripped); Ctrl-C and Ctrl-D leave the sub-prompt: an empty answer."""
+        return self.ask_or_leave(prompt, pool=pool) or ""
+
+    def ask_or_leave(self, prompt: str, *, pool: Collection[str] | None = None) -> str | None:
+        """A sub-prompt's answer (stripped), or ``None`` when the player left it with Ctrl-C or Ctrl-D."""
         self.completer.pool = pool
         self.completer.extra = ()
-        return self.console.ask(prompt).strip()
+        try:
+            return self.console.ask(prompt).strip()
+        except KeyboardInterrupt:
+            self.console.print()
+            return None
+        except EOFError:
+            return None
+        finally:
+            self.clock.tick()
 
     def banner(self) -> None:
         game, catalog = self.game, self.catalog
+        info = catalog.game
         packs = ", ".join(f"{p.name} {p.version}" for p in catalog.packs)
-        self.console.print(self.style.bold(f"{TITLE}") + self.style.dim(f"  (craftcore {craftcore.__version__})"))
+        self.console.print(self.style.bold(info.title) + self.style.dim(f"  (craftcore {craftcore.__version__})"))
         self.console.lines(self.style.wrap(packs, "       ", first="Packs: "))
         if game.steps or game.attempts:
             self.console.print(
@@ -157,6 +250,8 @@ class Play:
                 f"discovered, score {game.score}, level {game.level}."
             )
         else:
+            if info.intro:
+                self.console.lines(self.style.wrap(info.intro))
             starts = [render.name(catalog, c) for c in catalog.starts]
             listed = ", ".join(starts[:-1]) + (" and " if len(starts) > 1 else "") + starts[-1]
             self.console.print(f"New game: you start with {listed}. Combine them to discover more.")
@@ -168,32 +263,45 @@ class Play:
             if self.autosave():
                 self.console.print(f"{self.style.icon('saved')}Game saved to {self.save}.")
         elif self.game.steps:
-            self.console.print("Not saved (use option 8, or start with --save FILE).")
+            self.console.print("Not saved (start with --save FILE to keep your game; option 8 keeps a checkpoint).")
         self.console.print("Goodbye!")
 
-    def autosave(self) -> bool:
-        if self.save is None:
-            return False
+    def write(self, path: str | pathlib.Path) -> bool:
         try:
-            self.game.save(self.save)
+            write_save(self.game, path, played=self.clock.played)
         except OSError as exc:
-            self.console.warn(f"cannot save to {self.save}: {exc.strerror or exc}")
+            self.console.warn(f"cannot save to {path}: {exc.strerror or exc}")
             return False
         return True
+
+    def autosave(self) -> bool:
+        return self.save is not None and self.write(self.save)
 
     # ------------------------------------------------------------------------------------------------- helpers
 
     def concept(self, text: str, prompt: str, *, discovered_first: bool = True) -> str | None:
-        """A concept from ``text`` or, when empty, from a prompt; ``None`` (after saying why) when there is none."""
-        if not text:
-            text = self.ask(prompt, pool=None)
+        """A concept from ``text`` or from a prompt, asking again while the answer is unknown or ambiguous; ``None``
+        when the player gives up (an empty answer, Ctrl-C or Ctrl-D)."""
+        while True:
             if not text:
-                return None
-        try:
-            return resolve(self.catalog, text, among=self.game.discovered if discovered_first else None)
-        except UnknownConcept as exc:
-            self.console.print(describe_unknown(self.catalog, exc))
-            return None
+                text = self.ask(prompt)
+                if not text:
+                    return None
+            try:
+                return self._resolve(text, discovered_first)
+            except UnknownConcept as exc:
+                self.console.print(describe_unknown(self.catalog, exc))
+            text = ""
+            prompt = "Which one? (Enter to go back) "
+
+    def _resolve(self, text: str, discovered_first: bool) -> str:
+        if discovered_first:
+            try:
+                return self.catalog.resolve(text, among=self.game.discovered, fuzzy=True)
+            except UnknownConcept as exc:
+                if exc.ambiguous:
+                    raise
+        return self.catalog.resolve(text, fuzzy=True)
 
     # ------------------------------------------------------------------------------------------------- actions
 
@@ -201,7 +309,9 @@ class Play:
         self.console.print(self.style.bold("Menu"))
         for key, _word, label in MENU:
             self.console.print(f"  {self.style.bold(key)}  {label}")
-        self.console.print(self.style.dim("  A + B at the prompt combines directly; names, ids and prefixes work."))
+        self.console.print(
+            self.style.dim("  A + B at the prompt combines directly (a name alone too); names, ids and prefixes work.")
+        )
 
     def do_exit(self, _: str) -> bool:
         return False
@@ -210,25 +320,44 @@ class Play:
         self.console.lines(available_lines(self.console, self.game, limit=30))
 
     def do_combine(self, text: str) -> None:
-        if not text:
-            text = self.ask("Combine (1-4 concepts separated by +, Tab completes): ", pool=self.game.discovered)
+        self.combine_text(text)
+
+    def combine_text(self, text: str, *, menu: bool = False) -> None:
+        """Read a combination and combine it, asking again while a name is unknown or ambiguous.
+
+        :param menu: the text was typed at the menu prompt: a line that names nothing is an unknown menu choice.
+        """
+        prompt = f"Combine ({MIN_INPUTS}-{MAX_INPUTS} concepts separated by +, Tab completes; Enter to go back): "
+        while True:
             if not text:
+                text = self.ask(prompt, pool=self.game.discovered)
+                if not text:
+                    return
+            try:
+                ids = self.game.parse_combination(text.rstrip(". "))
+                result = self.game.combine(*ids)
+            except UnknownConcept as exc:
+                if menu and not exc.ambiguous and not exc.suggestions and "+" not in text:
+                    self.console.print(
+                        f"Unknown choice {text!r}: type a number or letter from the menu (? shows it), "
+                        "or the names of discovered concepts to combine."
+                    )
+                    return
+                if exc.ambiguous or exc.suggestions or not exc.concept_id.strip():
+                    self.console.print(describe_unknown(self.catalog, exc))
+                else:
+                    self.console.print(f"You have discovered no concept called {exc.concept_id!r}.")
+            except NotDiscovered as exc:
+                self.console.print(not_discovered(self.catalog, exc, text, HOW_TO_LIST))
+            except InvalidCombination as exc:
+                self.console.print(f"{str(exc).capitalize()}.")
+            else:
+                self.show_result(result)
                 return
-        try:
-            ids = parse_combination(self.catalog, text, among=self.game.discovered)
-            if not ids:
-                self.console.print("Type the concepts to combine, separated by +.")
-                return
-            result = self.game.combine(*ids)
-        except UnknownConcept as exc:
-            self.console.print(describe_unknown(self.catalog, exc))
-            return
-        except NotDiscovered as exc:
-            self.console.print(not_discovered(self.catalog, exc))
-            return
-        except CraftError as exc:
-            self.console.print(str(exc))
-            return
+            text, menu = "", False
+            prompt = "Combine (try again; Enter to go back): "
+
+    def show_result(self, result: craftcore.CombineResult) -> None:
         self.console.lines(render.result_lines(self.style, self.game, result))
         if result.new:
             self._hinted = None
@@ -243,7 +372,8 @@ class Play:
         self.console.lines(render.discovered_by_category(self.style, self.game))
 
     def do_stats(self, _: str) -> None:
-        self.console.lines(render.stats_lines(self.style, self.game, time.time()))
+        self.clock.tick()
+        self.console.lines(render.stats_lines(self.style, self.game, time.time(), self.clock.played))
 
     def do_search(self, text: str) -> None:
         if not text:
@@ -265,7 +395,7 @@ class Play:
     def do_details(self, text: str) -> None:
         cid = self.concept(text, "Concept: ")
         if cid is not None:
-            self.console.lines(render.concept_details(self.style, self.game, cid))
+            self.console.lines(render.concept_details(self.style, self.game, cid, how_to_path=HOW_TO_PATH))
 
     def do_path(self, text: str) -> None:
         cid = self.concept(text, "Learning path to which concept? ", discovered_first=False)
@@ -279,26 +409,82 @@ class Play:
             return
         self.console.lines(render.plan_lines(self.style, self.game, plan, prerequisites))
 
+    # ------------------------------------------------------------------------------------------------- checkpoints
+
+    def list_checkpoints(self) -> list[pathlib.Path]:
+        folder = self.checkpoints
+        try:
+            found = [p for p in folder.iterdir() if p.suffix == ".json" and p.is_file()]
+        except OSError:
+            return []
+        return sorted(found, key=lambda p: (p.stat().st_mtime, p.name))
+
     def do_save(self, text: str) -> None:
-        target = text or self.ask(f"Save to [{self.save or DEFAULT_SAVE}]: ") or self.save or DEFAULT_SAVE
-        previous, self.save = self.save, target
-        if self.autosave():
-            self.console.print(f"{self.style.icon('saved')}Saved to {target}; later discoveries are saved there too.")
-        else:
-            self.save = previous
+        if not text:
+            default = f"step-{len(self.game.steps)}"
+            answer = self.ask_or_leave(f"Checkpoint name [{default}] (Ctrl-C to go back): ", pool=())
+            if answer is None:
+                return
+            text = answer or default
+        keeps = f"your game keeps saving to {self.save}" if self.save else "this game is not autosaved"
+        if "/" in text or os.sep in text or text.endswith((".json", ".toml")):  # a file of the player's choosing
+            try:
+                check_writable(text)
+            except CliError as exc:
+                self.console.print(f"{exc.message[0].upper()}{exc.message[1:]}.")
+                return
+            if self.write(text):
+                self.console.print(f"{self.style.icon('saved')}Saved to {text} (a fixed copy; {keeps}).")
+            return
+        if not CHECKPOINT_NAME.fullmatch(text):
+            self.console.print(
+                f"{text[:80]!r} is not a checkpoint name: use up to 64 letters, digits, spaces, '-', '_' or '.', "
+                "not starting with '.'."
+            )
+            return
+        folder = self.checkpoints
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            self.console.warn(f"cannot create {folder}: {exc.strerror or exc}")
+            return
+        target = folder / f"{text}.json"
+        if self.write(target):
+            self.console.print(f"{self.style.icon('saved')}Checkpoint {text!r} saved to {target} ({keeps}).")
 
     def do_load(self, text: str) -> None:
-        source = text or self.ask(f"Load from [{self.save or DEFAULT_SAVE}]: ") or self.save or DEFAULT_SAVE
+        checkpoints = self.list_checkpoints()
+        if not text:
+            if checkpoints:
+                self.console.print(f"Checkpoints in {self.checkpoints}:")
+                for number, path in enumerate(checkpoints, 1):
+                    when = render.format_time(path.stat().st_mtime)
+                    self.console.print(f"  {number:>2}. {path.stem}  {self.style.dim(when)}")
+            else:
+                self.console.print(f"No checkpoints yet in {self.checkpoints} (option 8 saves one).")
+            text = self.ask("Load which? (number, name or a save file; Enter to go back) ")
+            if not text:
+                return
+        source = self._checkpoint_path(text, checkpoints)
         try:
-            game = Game.load(source, self.catalog, clock=time.time)
+            game, _ = load_game(str(source), self.catalog)
         except SaveError as exc:
             self.console.print(f"Cannot load: {exc}")
             return
-        self.game, self.save, self._hinted = game, source, None
+        self.game, self._hinted = game, None
+        keeps = f"; your game keeps saving to {self.save}" if self.save else ""
         self.console.print(
             f"Loaded {source}: {len(game.discovered)} of {len(self.catalog.concepts)} concepts "
-            f"discovered, score {game.score}, level {game.level}."
+            f"discovered, score {game.score}, level {game.level}{keeps}."
         )
+
+    def _checkpoint_path(self, text: str, checkpoints: list[pathlib.Path]) -> pathlib.Path:
+        if text.isdigit() and 1 <= int(text) <= len(checkpoints):
+            return checkpoints[int(text) - 1]
+        named = [p for p in checkpoints if p.stem == text]
+        return named[0] if named else pathlib.Path(text)
+
+    # ------------------------------------------------------------------------------------------------- more actions
 
     def do_paths(self, text: str) -> None:
         if not self.catalog.paths:
@@ -307,24 +493,28 @@ class Play:
         if not text:
             for pid in self.catalog.paths:
                 self.console.lines(render.path_lines(self.style, self.game, pid, full=False))
-            text = self.ask("Show and follow which path? (Enter to go back) ")
+        prompt = "Show and follow which path? (Enter to go back) "
+        while True:
             if not text:
-                return
-        try:
-            pid = resolve_path(self.catalog, text)
-        except UnknownConcept as exc:
-            self.console.print(describe_unknown(self.catalog, exc, "learning path"))
-            return
+                text = self.ask(prompt)
+                if not text:
+                    return
+            try:
+                pid = self.catalog.resolve_path(text)
+                break
+            except UnknownPath as exc:
+                self.console.print(describe_unknown(self.catalog, exc))
+            text = ""
         self.following = pid
         self.console.lines(render.path_lines(self.style, self.game, pid, full=True))
         self.console.print(self.style.dim("Hints (h) now lead along this path."))
 
     def do_hint(self, _: str) -> None:
-        available = list(self.game.available())
-        if not available:
+        suggestion = self.game.suggest(toward=self.following, budget=self.budget)
+        if suggestion is None:
             self.console.lines(available_lines(self.console, self.game))
             return
-        combo = self._hint_combination(available)
+        combo = suggestion.inputs
         catalog = self.catalog
         if combo != self._hinted:
             self._hinted = combo
@@ -336,30 +526,6 @@ class Play:
             )
         else:
             self.console.print(f"{self.style.icon('hint')}Try {render.combination(catalog, combo)}.")
-
-    def _hint_combination(self, available: list[tuple[str, ...]]) -> tuple[str, ...]:
-        game = self.game
-        if self.following is not None:
-            progress = game.path_progress(self.following)
-            if progress.next is not None:
-                try:
-                    plan = game.plan(progress.next, budget=self.budget)
-                except (Unreachable, CraftError):
-                    plan = None
-                if plan is not None and plan.steps:
-                    return plan.steps[0].inputs
-
-        def newest(inputs: tuple[str, ...]) -> tuple[int, int]:
-            levels = [
-                self.catalog.concepts[o].level
-                for r in self.catalog.recipes_for(inputs)
-                for o in r.outputs
-                if o not in game.discovered
-            ]
-            recent = max(game.discovered[c].step for c in inputs)
-            return (min(levels, default=9), -recent)
-
-        return min(available, key=newest)
 
     def do_undo(self, _: str) -> None:
         try:

@@ -238,8 +238,11 @@ def result_lines(style: Style, game: Game, result: CombineResult) -> list[str]:
     return lines
 
 
-def concept_details(style: Style, game: Game, cid: str) -> list[str]:
-    """Everything about one concept: description, properties, resources, how it was found, where it leads."""
+def concept_details(style: Style, game: Game, cid: str, *, how_to_path: str = "`craftcore path`") -> list[str]:
+    """Everything about one concept: description, properties, resources, how and when it was found, where it leads.
+
+    :param how_to_path: how this frontend shows the way to a concept (``option 7`` in the game).
+    """
     catalog = game.catalog
     concept = catalog.concepts[cid]
     lines = [concept_heading(style, catalog, concept)]
@@ -254,15 +257,16 @@ def concept_details(style: Style, game: Game, cid: str) -> list[str]:
             lines.append(f"      {style.note(r.url)}")
     discovery = game.discovered.get(cid)
     if discovery is None:
-        lines.append(style.dim("Not discovered yet: option 7 (or `craftcore path`) shows how to get there."))
+        lines.append(style.dim(f"Not discovered yet: {how_to_path} shows how to get there."))
         return lines
+    when = format_time(discovery.time)
     if discovery.source == "start":
-        lines.append("You started with it.")
+        lines.append(f"You started with it ({when}).")
     elif discovery.source == "unlock":
-        lines.append(f"Unlocked at step {discovery.step}.")
+        lines.append(f"Unlocked at step {discovery.step}, {when}.")
     else:
         lines.append(
-            f"Discovered at step {discovery.step}: {combination(catalog, discovery.inputs)} "
+            f"Discovered at step {discovery.step}, {when}: {combination(catalog, discovery.inputs)} "
             f"(+{discovery.points} points)."
         )
         if discovery.recipe is not None and discovery.recipe.why:
@@ -299,11 +303,20 @@ def discovered_by_category(style: Style, game: Game) -> list[str]:
         for cid in members:
             concept = catalog.concepts[cid]
             pad = " " * (5 - concept.level)
-            lines.append(f"  {style.stars(concept.level)}{pad} {concept.name} {style.dim('(' + cid + ')')}")
+            discovery = game.discovered[cid]
+            when = "start" if discovery.source == "start" else f"step {discovery.step}, {format_time(discovery.time)}"
+            lines.append(
+                f"  {style.stars(concept.level)}{pad} {concept.name} {style.dim('(' + cid + ')')}  {style.dim(when)}"
+            )
     return lines
 
 
-def stats_lines(style: Style, game: Game, now: float) -> list[str]:
+def stats_lines(style: Style, game: Game, now: float, played: float | None = None) -> list[str]:
+    """Score, level, progress per star level, combinations and time.
+
+    :param played: seconds actually played (kept by the frontend across sessions); without it, the time since the
+        game started is shown as such.
+    """
     catalog = game.catalog
     total = len(catalog.concepts)
     found = len(game.discovered)
@@ -320,9 +333,12 @@ def stats_lines(style: Style, game: Game, now: float) -> list[str]:
         pad = " " * (5 - level)
         lines.append(f"  {style.stars(level)}{pad} {done:>4}/{of:<4} {style.bar(done, of)} {100 * done // of:>3}%")
     lines.append(f"Combinations: {len(game.steps)} discovering, {len(game.attempts)} failed")
-    lines.append(
-        f"Time played: {format_duration(now - game.started)} (since the game started {format_time(game.started)})"
-    )
+    if played is None:
+        lines.append(
+            f"Time since the game started: {format_duration(now - game.started)} ({format_time(game.started)})"
+        )
+    else:
+        lines.append(f"Time played: {format_duration(played)} (the game started {format_time(game.started)})")
     return lines
 
 
@@ -379,9 +395,8 @@ def failure_lines(style: Style, game: Game) -> list[str]:
     lines = [f"{len(attempts)} failed combination{'s' if len(attempts) != 1 else ''} (they teach constraints):"]
     for attempt in attempts:
         lines.append(f"  after step {attempt.after_step:>3}: {combination(catalog, attempt.inputs)}")
-        hint = game.feedback(*attempt.inputs)
-        if hint is not None:
-            lines += style.wrap(hint, "        ", first="      hint: ")
+        if attempt.hint is not None:  # what the game said then, not what it would say now
+            lines += style.wrap(attempt.hint, "            ", first="      hint: ")
     return lines
 
 
