@@ -12,7 +12,8 @@ from typing import Final
 
 from craftcore import Catalog, Game, PackError, load_catalog
 from craftcore._loader import Installed
-from craftcore._saves import read_save
+from craftcore._game import MAX_ATTEMPTS
+from craftcore._saves import game_from_dict, read_save
 from craftcore.cli._console import CliError
 
 __all__ = [
@@ -103,7 +104,7 @@ def load_game(path: str, catalog: Catalog) -> tuple[Game, float | None]:
     :raises SaveError: the file cannot be read or is not a save of a game on these packs.
     """
     data = read_save(path)
-    game = Game.from_dict(data, catalog, clock=time.time)
+    game = game_from_dict(Game, data, catalog, clock=time.time, max_attempts=MAX_ATTEMPTS, source=path)
     played = data.get("played")  # checked by from_dict: a finite number >= 0, or absent
     return game, None if played is None else float(played)
 
