@@ -19,12 +19,11 @@ from __future__ import annotations
 
 import importlib.util
 import math
-from collections import deque
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from .local import LocalTask
-from .relaxed import INF, h_max
+from .relaxed import INF, goal_distance, h_max
 
 #: Is the exact engine installed (``pip install craftcore[exact]``)? Checked without importing it: OR-Tools takes
 #: about a second to import, paid only by the first query that needs it.
@@ -42,25 +41,6 @@ def cp_model() -> Any:
 WORKERS = 1
 #: Extra CP-SAT parameters (name -> value), for experiments and benchmarks.
 PARAMETERS: dict[str, Any] = {}
-#: The last solve's statistics (status, wall time, deterministic time, model size), for benchmarks.
-LAST: dict[str, Any] = {}
-
-
-def goal_distance(lt: LocalTask) -> list[int]:
-    """``gd[f]``: the fewest actions, after ``f`` is obtained, on a chain from ``f`` to a goal (INF: none)."""
-    gd = [INF] * lt.n_facts
-    queue = deque(lt.goals)
-    for g in queue:
-        gd[g] = 0
-    while queue:
-        e = queue.popleft()
-        step = gd[e] + 1
-        for b in lt.achievers[e]:
-            for p in lt.pre[b]:
-                if gd[p] > step:
-                    gd[p] = step
-                    queue.append(p)
-    return gd
 
 
 def _weights(weights: Sequence[float]) -> tuple[list[int], int, bool]:
@@ -104,15 +84,6 @@ def solve_exact(
     for name, value in PARAMETERS.items():
         setattr(solver.parameters, name, value)
     status = solver.solve(model)
-    LAST.update(
-        status=solver.status_name(status),
-        wall=solver.wall_time,
-        dtime=solver.deterministic_time,
-        actions=lt.n_actions,
-        facts=lt.n_facts,
-        lower=lower,
-        upper=len(best),
-    )
     if status not in (cp.OPTIMAL, cp.FEASIBLE, cp.UNKNOWN):  # pragma: no cover - never expected
         return None
     # without a solution (time ran out first) the plan stays, but the solver's bound still holds: the best plan is a

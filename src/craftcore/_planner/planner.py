@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import time
-from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 
 from . import exact as _exact
 from .lmcut import lm_cut
 from .local import LocalTask, TaskIndex
-from .relaxed import bits, executable_order, extract, h_add, h_max, h_sa, masks, remove_redundant
+from .relaxed import bits, executable_order, extract, goal_distance, h_add, h_max, h_sa, masks, remove_redundant
 from .search import branch_and_bound
 from .task import Solution, Task, replay
 from .weighted import a_star, order, plan_cost, weighted_task
@@ -69,19 +68,7 @@ def _prune(lt: LocalTask, best: list[int]) -> LocalTask:
     ``gd`` actions that lead from an effect of ``a`` to a goal (each needs a fact the previous one added).
     """
     hm, _, _ = h_max(lt)
-    far = 1 << 30
-    gd = [far] * lt.n_facts
-    queue = deque(lt.goals)
-    for g in queue:
-        gd[g] = 0
-    while queue:
-        e = queue.popleft()
-        step = gd[e] + 1
-        for b in lt.achievers[e]:
-            for p in lt.pre[b]:
-                if gd[p] > step:
-                    gd[p] = step
-                    queue.append(p)
+    gd = goal_distance(lt)
     limit = len(best) - 1
     keep = set(best)
     for a in range(lt.n_actions):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import heapq
+from collections import deque
 from collections.abc import Iterable, Sequence
 
 from .local import LocalTask
@@ -265,3 +266,20 @@ def h_sa(lt: LocalTask, true: int = 0, free: int = 0) -> list[int]:
             if not m:
                 enable(a)
     return plan
+
+
+def goal_distance(lt: LocalTask) -> list[int]:
+    """``gd[f]``: the fewest actions, after ``f`` is obtained, on a chain from ``f`` to a goal (INF: none)."""
+    gd = [INF] * lt.n_facts
+    queue = deque(lt.goals)
+    for g in queue:
+        gd[g] = 0
+    while queue:
+        e = queue.popleft()
+        step = gd[e] + 1
+        for b in lt.achievers[e]:
+            for p in lt.pre[b]:
+                if gd[p] > step:
+                    gd[p] = step
+                    queue.append(p)
+    return gd
