@@ -22,7 +22,7 @@ __all__ = ["collect_sources", "load_catalog"]
 
 
 def collect_sources(
-    pm: PluginManager, problems: list[Problem], culprits: list[tuple[str, str | None]] | None = None
+    pm: PluginManager, problems: list[Problem], culprits: list[tuple[str, str | None]]
 ) -> list[tuple[PackSource, str, str | None]]:
     """Ask every plugin for its packs: ``(source, origin, distribution)`` triples.
 
@@ -35,33 +35,22 @@ def collect_sources(
         origin = pm.origins.get(impl.plugin_name)
         kind = origin.source if origin else "plugin"
         dist = origin.distribution if origin else None
+
+        def fail(message: str, name: str = impl.plugin_name, dist: str | None = dist) -> None:
+            culprits.append((name, dist))
+            problems.append(Problem("error", "plugin-failed", f"plugin {name!r} {message}"))
+
         try:
             returned: Any = impl.function()
             sources: list[object] = list(returned or ())
         except Exception as exc:
-            if culprits is not None:
-                culprits.append((impl.plugin_name, dist))
-            problems.append(
-                Problem(
-                    "error",
-                    "plugin-failed",
-                    f"plugin {impl.plugin_name!r} failed to list its packs: {type(exc).__name__}: {exc}",
-                )
-            )
+            fail(f"failed to list its packs: {type(exc).__name__}: {exc}")
             continue
         for source in sources:
-            if not isinstance(source, PackSource):
-                if culprits is not None:
-                    culprits.append((impl.plugin_name, dist))
-                problems.append(
-                    Problem(
-                        "error",
-                        "plugin-failed",
-                        f"plugin {impl.plugin_name!r} returned {type(source).__name__}, not a craftcore.PackSource",
-                    )
-                )
-                continue
-            out.append((source, kind, dist))
+            if isinstance(source, PackSource):
+                out.append((source, kind, dist))
+            else:
+                fail(f"returned {type(source).__name__}, not a craftcore.PackSource")
     return out
 
 
