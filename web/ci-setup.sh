@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Make a fresh Debian machine ready for tests/web, as root, and print the line that points the tests at PostgreSQL:
-#   eval "$(bash web/ci-setup.sh)"
+#   bash web/ci-setup.sh >setup.env && . setup.env
 # - Debian's chromium (and a font with the star glyphs) for the browser test, driven by Playwright from PyPI (never
 #   `playwright install`);
 # - Debian's postgresql: the cluster is started (pg_ctlcluster, as the postgres user) and a role and a database are
@@ -31,7 +31,8 @@ if [ -z "${version:-}" ]; then
 fi
 if [ "$status" != "online" ]; then
     echo "ci-setup: starting PostgreSQL $version/$cluster on port $port"
-    pg_ctlcluster "$version" "$cluster" start
+    # the server is a daemon: it must not inherit fd 3 (the caller's pipe), or a `$(...)` around this script never ends
+    pg_ctlcluster "$version" "$cluster" start 3>&- </dev/null
 fi
 psql_() { runuser -u postgres -- psql -p "$port" -v ON_ERROR_STOP=1 -qtA "$@"; }
 for _ in $(seq 50); do psql_ -c 'SELECT 1' >/dev/null 2>&1 && break; sleep 0.2; done
@@ -42,6 +43,6 @@ if [ "$(psql_ -c "SELECT 1 FROM pg_database WHERE datname = 'craftweb_test'")" !
     psql_ -c "CREATE DATABASE craftweb_test OWNER craftweb"
 fi
 
-/usr/bin/chromium --version 2>/dev/null || true  # (its wrapper script prints a harmless warning on stderr)
+/usr/bin/chromium --version 2>/dev/null 3>&- || true  # (its wrapper script prints a harmless warning on stderr)
 echo "ci-setup: PostgreSQL $version/$cluster on port $port, database craftweb_test"
 echo "export CRAFTCORE_WEB_TEST_POSTGRES=postgresql://craftweb:craftweb@127.0.0.1:$port/craftweb_test" >&3
