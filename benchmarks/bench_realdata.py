@@ -112,11 +112,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--datasets", type=Path, default=None, help="the datasets folder ($CRAFTCORE_DATASETS)")
     parser.add_argument("--quick", action="store_true", help="30 LA2 and 10 IC targets")
-    parser.add_argument("--cpsat", action="append", default=[], metavar="NAME=VALUE", help="a CP-SAT parameter")
     parser.add_argument("--la2", type=int, default=None, help="LA2 targets (default: all)")
     parser.add_argument("--ic", type=int, default=300, help="IC targets, a seeded random sample (default 300)")
     parser.add_argument("--budget-la2", type=float, default=3.0, help="seconds per LA2 target (default 3)")
-    parser.add_argument("--budget-ic", type=float, default=2.0, help="seconds per IC target (default 2)")
+    parser.add_argument("--budget-ic", type=float, default=9.0, help="seconds per IC target (default 9)")
     parser.add_argument("--engine", choices=("auto", "search", "exact"), default="auto")
     parser.add_argument("--seed", type=int, default=11, help="sampling seed")
     parser.add_argument("--only", choices=("la2", "ic"), default=None)
@@ -128,11 +127,6 @@ def main(argv: list[str] | None = None) -> int:
         print("datasets not found: pass --datasets or set CRAFTCORE_DATASETS", file=sys.stderr)
         return 2
     n_la2, n_ic = (30, 10) if args.quick else (args.la2, args.ic)
-    from craftcore._planner import exact
-
-    for item in args.cpsat:
-        name, _, value = item.partition("=")
-        exact.PARAMETERS[name] = type(getattr(exact.cp_model().CpSolver().parameters, name))(value)
     rows: list[dict[str, object]] = []
     results = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -144,6 +138,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.only in (None, "ic"):
             ic = realdata.infinite_craft_pack(folder / realdata.IC_FILE, Path(tmp) / "ic")
             results.append(run("Infinite Craft", ic, n_ic, args.budget_ic, args.seed, args.engine, rows, args.verbose))
+    from craftcore._planner import exact
+
     load = os.getloadavg()
     print(f"engine: {args.engine} (CP-SAT installed: {exact.AVAILABLE}); load average at the end: {load[0]:.1f}")
     print(

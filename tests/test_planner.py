@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from craftcore._planner import Planner, Solution, Task, exact
 from craftcore._planner.lmcut import lm_cut
 from craftcore._planner.local import LocalTask, TaskIndex
+from craftcore._planner.relaxed import fact_landmarks
 from craftcore._planner.task import replay
 
 # -- brute force ------------------------------------------------------------------------------------------------------
@@ -173,6 +174,27 @@ def test_lm_cut_landmarks_are_disjoint_and_hit_by_a_shortest_plan(query: tuple[T
         assert not actions & seen  # unit costs: LM-cut's landmarks are disjoint
         seen |= actions
         assert actions & set(plan)  # every plan hits every landmark
+
+
+@given(queries())
+def test_fact_landmarks_are_exactly_the_facts_no_achiever_avoids(query: tuple[Task, set[int], set[int]]) -> None:
+    """``fact_landmarks`` against its definition: f is a landmark of g when every achiever-closed route to g needs f,
+    i.e. when g is unreachable once f can no longer be obtained (the fixpoint is exact for single facts)."""
+    task, init, goals = query
+    lt = LocalTask.build(TaskIndex(task), init, goals)
+    if lt is None:
+        return
+    lm = fact_landmarks(lt)
+    local = Task.from_lists(lt.n_facts, lt.pre, lt.add)
+    for g in range(lt.n_facts):
+        reach_g = g in reachable(local, set())
+        assert (lm[g] >= 0) == reach_g
+        if not reach_g:
+            continue
+        for f in range(lt.n_facts):
+            without = Task.from_lists(lt.n_facts, list(lt.pre), [[x for x in row if x != f] for row in lt.add])
+            expected = f == g or g not in reachable(without, set())
+            assert bool(lm[g] >> f & 1) == expected, (g, f)
 
 
 # -- examples ---------------------------------------------------------------------------------------------------------

@@ -8,7 +8,19 @@ from collections.abc import Callable, Iterable, Sequence
 from . import exact as _exact
 from .lmcut import lm_cut
 from .local import LocalTask, TaskIndex
-from .relaxed import bits, executable_order, extract, goal_distance, h_add, h_max, h_sa, masks, remove_redundant
+from .relaxed import (
+    achieved_bound,
+    bits,
+    executable_order,
+    extract,
+    fact_landmarks,
+    goal_distance,
+    h_add,
+    h_max,
+    h_sa,
+    masks,
+    remove_redundant,
+)
 from .search import branch_and_bound
 from .task import Solution, Task, replay
 from .weighted import a_star, order, plan_cost, weighted_task
@@ -61,23 +73,43 @@ def _upper_bound(lt: LocalTask, pre_mask: list[int], add_mask: list[int], goal: 
     return other if len(other) < len(best) else best
 
 
-def _prune(lt: LocalTask, best: list[int]) -> LocalTask:
-    """Drop the actions that no plan shorter than ``best`` can use, keeping those of ``best``.
+def _prune(lt: LocalTask, best: list[int]) -> tuple[LocalTask, int]:
+    """Drop the actions that no plan shorter than ``best`` can use, keeping those of ``best``; also returns a lower
+    bound from the goals' fact landmarks.
 
     A plan using action ``a`` first achieves ``pre(a)`` (at least h_max(pre(a)) actions), then ``a``, then at least
-    ``gd`` actions that lead from an effect of ``a`` to a goal (each needs a fact the previous one added).
+    ``gd`` actions that lead from an effect of ``a`` to a goal (each needs a fact the previous one added).  It also
+    obtains every fact landmark of ``a``'s preconditions and of the goals, and a fact of ``add(a)`` that is none of
+    the preconditions' landmarks (else ``a`` would add nothing new): with at most ``widest`` facts added per action,
+    that many facts take at least their number over ``widest`` actions.
     """
     hm, _, _ = h_max(lt)
     gd = goal_distance(lt)
+    lm = fact_landmarks(lt)
+    widest = max((len(row) for row in lt.add), default=1)
+    goal_lm = 0
+    for g in lt.goals:
+        goal_lm |= lm[g]
+    lower = achieved_bound(goal_lm, widest)
     limit = len(best) - 1
     keep = set(best)
     for a in range(lt.n_actions):
         first = max((hm[p] for p in lt.pre[a]), default=0) + 1
-        if first + min(gd[e] for e in lt.add[a]) <= limit:
-            keep.add(a)
+        if first + min(gd[e] for e in lt.add[a]) > limit:
+            continue
+        before = 0  # what every plan holds when it applies a
+        for p in lt.pre[a]:
+            before |= lm[p]
+        new = [f for f in lt.add[a] if not before >> f & 1]
+        if not new:
+            continue  # a adds nothing new in any plan
+        count = (before | goal_lm).bit_count() + (0 if any(goal_lm >> f & 1 for f in new) else 1)
+        if -(-count // widest) > limit:
+            continue
+        keep.add(a)
     if len(keep) == lt.n_actions:
-        return lt
-    return lt.restrict(keep)
+        return lt, lower
+    return lt.restrict(keep), lower
 
 
 #: Seconds of pure-Python search before the exact engine takes over (when installed); enough for every shipped
@@ -158,7 +190,8 @@ class Planner:
         effort = 0
         if len(best) > lower and clock() < deadline:
             plan_orig = [lt.orig[a] for a in best]
-            lt = _prune(lt, best)
+            lt, landmark_bound = _prune(lt, best)
+            lower = max(lower, landmark_bound)
             where = {o: a for a, o in enumerate(lt.orig)}
             best = [where[o] for o in plan_orig]
             landmarks = lm_cut(lt, clock=clock, deadline=deadline) or []

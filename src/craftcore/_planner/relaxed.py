@@ -283,3 +283,45 @@ def goal_distance(lt: LocalTask) -> list[int]:
                     gd[p] = step
                     queue.append(p)
     return gd
+
+
+def fact_landmarks(lt: LocalTask) -> list[int]:
+    """``lm[f]``: the facts (a bitset, ``f`` included) that every plan reaching ``f`` obtains; -1 when unreachable.
+
+    The fixpoint ``lm(f) = {f} | AND over achievers a of f (OR over p in pre(a) of lm(p))`` (Zhu & Givan 2003;
+    Keyder, Richter & Helmert 2010), computed in h_max order and repeated until nothing shrinks.
+    """
+    _, _, aval = h_max(lt)
+    pre, add, users = lt.pre, lt.add, lt.users
+    lm = [-1] * lt.n_facts  # -1: not reached yet (the top element)
+    # a work list in h_max order: an action is (re)visited when one of its preconditions' sets shrank
+    queue = sorted((aval[a], a) for a in range(lt.n_actions) if aval[a] < INF)
+    queued = bytearray(lt.n_actions)
+    for _, a in queue:
+        queued[a] = 1
+    heapq.heapify(queue)
+    while queue:
+        _, a = heapq.heappop(queue)
+        queued[a] = 0
+        need = 0
+        for p in pre[a]:
+            if lm[p] < 0:
+                break
+            need |= lm[p]
+        else:
+            for f in add[a]:
+                old = lm[f]
+                new = (need | 1 << f) if old < 0 else old & (need | 1 << f)
+                if new != old:
+                    lm[f] = new
+                    for b in users[f]:
+                        if not queued[b] and aval[b] < INF:
+                            queued[b] = 1
+                            heapq.heappush(queue, (aval[b], b))
+    return lm
+
+
+def achieved_bound(facts: int, widest: int) -> int:
+    """The fewest actions that can obtain every fact of the bitset ``facts``, when no action adds more than
+    ``widest`` of them."""
+    return -(-facts.bit_count() // max(1, widest))

@@ -11,8 +11,8 @@ from collections.abc import Mapping
 from typing import Final
 
 from craftcore import Catalog, Game, PackError, load_catalog
-from craftcore._loader import Installed
 from craftcore._game import MAX_ATTEMPTS
+from craftcore._loader import Installed
 from craftcore._saves import game_from_dict, read_save
 from craftcore.cli._console import CliError
 
