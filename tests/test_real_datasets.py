@@ -145,7 +145,8 @@ def test_real_data_benchmark_runs_and_prints_a_table() -> None:
     import sys
 
     argv = [sys.executable, str(ROOT / "benchmarks" / "bench_realdata.py"), "--datasets", str(DATASETS)]
-    done = subprocess.run([*argv, "--la2", "3", "--ic", "1"], capture_output=True, text=True, timeout=300, check=False)
+    argv += ["--la2", "3", "--ic", "1", "--budget-ic", "2"]
+    done = subprocess.run(argv, capture_output=True, text=True, timeout=300, check=False)
     assert done.returncode == 0, done.stderr[-2000:]
     lines = [line for line in done.stdout.splitlines() if line.startswith("|")]
     assert len(lines) == 4 and set(lines[1]) <= set("|-: ")
