@@ -2,7 +2,7 @@
 
 Usage::
 
-    python benchmarks/bench_realdata.py                       # every LA2 target, 300 IC targets (about 15 minutes)
+    python benchmarks/bench_realdata.py                       # every LA2 target, 300 IC targets (about 30 minutes)
     python benchmarks/bench_realdata.py --quick               # 30 LA2 and 10 IC targets
     python benchmarks/bench_realdata.py --datasets DIR --csv per-target.csv --engine search
     python benchmarks/bench_realdata.py --only ic --ic 40 --budget-ic 8
