@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from craftcore._planner import Planner, Solution, Task, exact
+from craftcore._planner.cuts import Cuts
 from craftcore._planner.lmcut import lm_cut
 from craftcore._planner.local import LocalTask, TaskIndex
 from craftcore._planner.relaxed import fact_landmarks
@@ -195,6 +196,37 @@ def test_fact_landmarks_are_exactly_the_facts_no_achiever_avoids(query: tuple[Ta
             without = Task.from_lists(lt.n_facts, list(lt.pre), [[x for x in row if x != f] for row in lt.add])
             expected = f == g or g not in reachable(without, set())
             assert bool(lm[g] >> f & 1) == expected, (g, f)
+
+
+@given(queries(), st.sets(st.integers(0, 11)))
+def test_saturated_cuts_are_landmarks_the_chosen_actions_miss(
+    query: tuple[Task, set[int], set[int]], picks: set[int]
+) -> None:
+    """Every plan uses an action of the cut (without them the goals are unreachable); the chosen actions use none."""
+    task, init, goals = query
+    lt = LocalTask.build(TaskIndex(task), init, goals)
+    if lt is None or not lt.goals:
+        return
+    cuts = Cuts(lt)
+    chosen = sorted(a for a in picks if a < lt.n_actions)
+    reached = cuts.reached(chosen)
+    if cuts.goal & reached == cuts.goal:
+        return
+    cut = cuts.landmark(chosen, reached)
+    assert cut and not set(cut) & set(chosen)
+    local = Task.from_lists(lt.n_facts, lt.pre, lt.add)
+    without = Task.from_lists(
+        lt.n_facts,
+        [[] if a in cut else row for a, row in enumerate(lt.pre)],
+        [[] if a in cut else row for a, row in enumerate(lt.add)],
+    )
+    assert set(lt.goals) <= reachable(local, set())
+    assert not set(lt.goals) <= reachable(without, set())
+    for landmark in cuts.several(chosen, set(), 5):
+        assert not set(lt.goals) <= reachable(
+            Task.from_lists(lt.n_facts, lt.pre, [[] if a in landmark else row for a, row in enumerate(lt.add)]),
+            set(),
+        )
 
 
 # -- examples ---------------------------------------------------------------------------------------------------------
