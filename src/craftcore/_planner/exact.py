@@ -80,10 +80,7 @@ def solve_exact(
         return _solve_with_cuts(lt, best, int(lower), landmarks, clock, deadline)
     cp = cp_model()
     model = cp.CpModel()
-    built = _build(model, lt, best, lower, landmarks, fact_cost)
-    if built is None:
-        return None
-    u, scale, exact_weights, n_terms = built
+    u, scale, exact_weights, n_terms = _build(model, lt, best, lower, landmarks, fact_cost)
     solver = _solver(cp, deadline - clock())
     status = solver.solve(model)
     if status not in (cp.OPTIMAL, cp.FEASIBLE, cp.UNKNOWN):  # pragma: no cover - never expected
@@ -135,15 +132,14 @@ def _solve_with_cuts(
     """
     cp = cp_model()
     model = cp.CpModel()
-    built = _build(model, lt, best, lower, landmarks, None, timed=False)
-    if built is None:  # pragma: no cover - unit costs always build
-        return best, lower, False
-    u = built[0]
+    u = _build(model, lt, best, lower, landmarks, None, timed=False)[0]  # (admits only plans shorter than best)
     cuts = Cuts(lt)
     pre_mask, add_mask, goal = cuts.pre_mask, cuts.add_mask, cuts.goal
+    bounded = len(best)
     while lower < len(best) and clock() < deadline:
-        model.add(sum(u) <= len(best) - 1)
-        model.minimize(sum(u))
+        if len(best) < bounded:  # a completed solution improved best: only shorter plans from now on
+            model.add(sum(u) <= len(best) - 1)
+            bounded = len(best)
         solver = _solver(cp, deadline - clock())
         status = solver.solve(model)
         if status == cp.INFEASIBLE:
@@ -180,9 +176,9 @@ def _build(
     fact_cost: Sequence[float] | None,
     *,
     timed: bool = True,
-) -> tuple[list[Any], int, bool, int] | None:
+) -> tuple[list[Any], int, bool, int]:
     """Fill ``model`` (see the module docstring); returns the action literals, the weight scale, whether the weights
-    are exact, and the number of objective terms; None when the pruning left a goal without achiever.
+    are exact, and the number of objective terms.
 
     ``timed=False`` leaves out the time labels (and so the acyclicity constraints): the model is then a relaxation
     whose solutions may hold cycles (see :func:`_solve_with_cuts`); the windows of the time labels still decide which

@@ -90,7 +90,7 @@ def _prune(lt: LocalTask, best: list[int]) -> tuple[LocalTask, int]:
     goal_lm = 0
     for g in lt.goals:
         goal_lm |= lm[g]
-    lower = achieved_bound(goal_lm, widest)
+    lower = achieved_bound(goal_lm.bit_count(), widest)
     limit = len(best) - 1
     keep = set(best)
     for a in range(lt.n_actions):
@@ -104,7 +104,7 @@ def _prune(lt: LocalTask, best: list[int]) -> tuple[LocalTask, int]:
         if not new:
             continue  # a adds nothing new in any plan
         count = (before | goal_lm).bit_count() + (0 if any(goal_lm >> f & 1 for f in new) else 1)
-        if -(-count // widest) > limit:
+        if achieved_bound(count, widest) > limit:
             continue
         keep.add(a)
     if len(keep) == lt.n_actions:

@@ -321,7 +321,6 @@ def fact_landmarks(lt: LocalTask) -> list[int]:
     return lm
 
 
-def achieved_bound(facts: int, widest: int) -> int:
-    """The fewest actions that can obtain every fact of the bitset ``facts``, when no action adds more than
-    ``widest`` of them."""
-    return -(-facts.bit_count() // max(1, widest))
+def achieved_bound(count: int, widest: int) -> int:
+    """The fewest actions that can obtain ``count`` distinct facts when no action adds more than ``widest``."""
+    return -(-count // max(1, widest))
