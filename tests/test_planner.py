@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from craftcore._planner import Planner, Solution, Task, exact
 from craftcore._planner.cuts import Cuts
+from craftcore._planner.dominance import DEAD, dominators, replace_dominated
 from craftcore._planner.lmcut import lm_cut
 from craftcore._planner.local import LocalTask, TaskIndex
 from craftcore._planner.relaxed import fact_landmarks
@@ -227,6 +228,50 @@ def test_saturated_cuts_are_landmarks_the_chosen_actions_miss(
             Task.from_lists(lt.n_facts, lt.pre, [[] if a in landmark else row for a, row in enumerate(lt.add)]),
             set(),
         )
+
+
+@settings(max_examples=300, deadline=None)
+@given(queries(max_facts=8, max_actions=14))
+def test_dominated_actions_can_go_without_lengthening_any_optimum(query: tuple[Task, set[int], set[int]]) -> None:
+    """Each dominated action points at an undominated one that adds as much; without the dominated (and dead)
+    actions the optimum is unchanged, and a shortest plan with dominators in place stays a plan, no longer."""
+    task, init, goals = query
+    lt = LocalTask.build(TaskIndex(task), init, goals)
+    if lt is None or not lt.goals:
+        return
+    root = dominators(lt, fact_landmarks(lt))
+    local = Task.from_lists(lt.n_facts, lt.pre, lt.add)
+    reach = reachable(local, set())
+    for a, r in enumerate(root):
+        if r == DEAD:
+            assert not set(lt.pre[a]) <= reach
+        elif r != a:
+            assert root[r] == r and set(lt.add[a]) <= set(lt.add[r])
+    kept = Task.from_lists(
+        lt.n_facts,
+        [row if root[a] == a else [] for a, row in enumerate(lt.pre)],
+        [row if root[a] == a else [] for a, row in enumerate(lt.add)],
+    )
+    shortest = shortest_plan(local, set(), set(lt.goals))
+    assert shortest is not None
+    assert optimum(kept, set(), set(lt.goals)) == len(shortest)
+    replaced = replace_dominated(shortest, root)
+    reached = replay(local, set(), tuple(replaced))
+    assert reached is not None and set(lt.goals) <= reached
+    assert len(replaced) <= len(shortest)
+
+
+def test_a_recipe_from_landmarks_dominates_the_others() -> None:
+    """Two ways to make c: from a and b, or from a alone; b needs a, so "from a" is there whenever "from a and b"
+    is, and the latter goes; an unrelated recipe for c from d stays."""
+    # facts: a=0, b=1, c=2, d=3; actions: ->a, a->b, a+b->c, a->c, ->d, d->c
+    task = Task.from_lists(4, pre=[[], [0], [0, 1], [0], [], [3]], add=[[0], [1], [2], [2], [3], [2]])
+    lt = LocalTask.build(TaskIndex(task), set(), {2})
+    assert lt is not None
+    root = dominators(lt, fact_landmarks(lt))
+    by_orig = {lt.orig[a]: lt.orig[r] if r != DEAD else DEAD for a, r in enumerate(root)}
+    assert by_orig[2] == 3
+    assert by_orig[3] == 3 and by_orig[5] == 5 and by_orig[0] == 0
 
 
 # -- examples ---------------------------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 
 from . import exact as _exact
+from .dominance import dominators, replace_dominated
 from .lmcut import lm_cut
 from .local import LocalTask, TaskIndex
 from .relaxed import (
@@ -73,9 +74,9 @@ def _upper_bound(lt: LocalTask, pre_mask: list[int], add_mask: list[int], goal: 
     return other if len(other) < len(best) else best
 
 
-def _prune(lt: LocalTask, best: list[int]) -> tuple[LocalTask, int]:
-    """Drop the actions that no plan shorter than ``best`` can use, keeping those of ``best``; also returns a lower
-    bound from the goals' fact landmarks.
+def _prunable(lt: LocalTask, best: list[int], lm: list[int]) -> tuple[set[int], int]:
+    """The actions that some plan shorter than ``best`` could use, with those of ``best``; also a lower bound from
+    the goals' fact landmarks (``lm``: :func:`~.relaxed.fact_landmarks` of ``lt``).
 
     A plan using action ``a`` first achieves ``pre(a)`` (at least h_max(pre(a)) actions), then ``a``, then at least
     ``gd`` actions that lead from an effect of ``a`` to a goal (each needs a fact the previous one added).  It also
@@ -85,7 +86,6 @@ def _prune(lt: LocalTask, best: list[int]) -> tuple[LocalTask, int]:
     """
     hm, _, _ = h_max(lt)
     gd = goal_distance(lt)
-    lm = fact_landmarks(lt)
     widest = max((len(row) for row in lt.add), default=1)
     goal_lm = 0
     for g in lt.goals:
@@ -107,9 +107,37 @@ def _prune(lt: LocalTask, best: list[int]) -> tuple[LocalTask, int]:
         if achieved_bound(count, widest) > limit:
             continue
         keep.add(a)
-    if len(keep) == lt.n_actions:
-        return lt, lower
-    return lt.restrict(keep), lower
+    return keep, lower
+
+
+#: At most this many rounds of :func:`_reduce` (each one's removals strengthen the landmarks of the next).
+REDUCE_ROUNDS = 4
+
+
+def _reduce(lt: LocalTask, best: list[int]) -> tuple[LocalTask, list[int], int]:
+    """Drop the actions no plan shorter than ``best`` needs: those :func:`_prunable` rules out and dominated ones
+    (:mod:`.dominance`), again while a round removes something.  Returns the smaller task, ``best`` (perhaps shorter)
+    in its numbering, and a lower bound on the length of every plan.
+
+    Both rules keep a shortest plan: a plan shorter than ``best`` uses only prunable-kept actions, and putting each
+    dominated action's dominator in its place keeps it a plan, no longer.
+    """
+    lower = 0
+    for _ in range(REDUCE_ROUNDS):
+        lm = fact_landmarks(lt)
+        root = dominators(lt, lm)
+        pre_mask, add_mask, goal = masks(lt)
+        best = remove_redundant(replace_dominated(best, root), pre_mask, add_mask, goal)
+        keep, bound = _prunable(lt, best, lm)
+        lower = max(lower, bound)
+        kept = [a for a in keep if root[a] == a]
+        if len(kept) == lt.n_actions or lower >= len(best):
+            break
+        plan = [lt.orig[a] for a in best]
+        lt = lt.restrict(kept)
+        where = {o: a for a, o in enumerate(lt.orig)}
+        best = [where[o] for o in plan]
+    return lt, best, lower
 
 
 #: Seconds of pure-Python search before the exact engine takes over (when installed); enough for every shipped
@@ -189,11 +217,8 @@ class Planner:
         lower = 1
         effort = 0
         if len(best) > lower and clock() < deadline:
-            plan_orig = [lt.orig[a] for a in best]
-            lt, landmark_bound = _prune(lt, best)
+            lt, best, landmark_bound = _reduce(lt, best)
             lower = max(lower, landmark_bound)
-            where = {o: a for a, o in enumerate(lt.orig)}
-            best = [where[o] for o in plan_orig]
             landmarks = lm_cut(lt, clock=clock, deadline=deadline) or []
             lower = max(lower, len(landmarks))
             use_exact = _exact.AVAILABLE and engine != "search"
