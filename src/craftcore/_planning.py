@@ -87,7 +87,20 @@ def plan_for(
         outs = tuple(dict.fromkeys(c for r in fired for c in r.outputs if c not in obtained))
         obtained.update(outs)
         steps.append(PlanStep(action.inputs, outs, action.requires))
-    optimal, plan_cost = solution.optimal, solution.cost
+    optimal, plan_cost, lower = solution.optimal, solution.cost, solution.lower_bound
+    granted = _unlockable(catalog, have, len(steps))
+    if granted and optimal:
+        # the planner does not plan through unlocks; a plan that makes these fire might be shorter (or cheaper), and
+        # every such plan is a plan when they are held from the start: that relaxation's bound is the real one
+        relaxed = planner.solve(
+            {fact[c] for c in (*have, *granted) if c in fact},
+            [fact[t] for t in targets],
+            budget=budget,
+            weights=weights,
+            engine=engine,
+        )
+        lower = min(lower, relaxed.lower_bound) if relaxed is not None else lower
+        optimal = lower >= (solution.cost if solution.cost is not None else len(solution.actions))
     if weights is not None:
         index = {cid: i for i, cid in enumerate(catalog.concepts)}
         real = sum(weights[index[c]] for step in steps for c in step.outputs)
@@ -95,7 +108,33 @@ def plan_for(
         # makes the plan dearer than the model thought, and then its optimality is not proven
         optimal = optimal and abs(real - (plan_cost or 0.0)) <= 1e-9
         plan_cost = real
-    return Plan(targets, tuple(steps), optimal, solution.lower_bound, plan_cost)
+    return Plan(targets, tuple(steps), optimal, lower, plan_cost)
+
+
+def _unlockable(catalog: Catalog, have: Collection[str], length: int) -> set[str]:
+    """The concepts that unlocks not yet fired (``after`` above ``len(have)``) could grant before the last of
+    ``length`` combinations, whatever the combinations: each discovers at most the outputs of every recipe with its
+    inputs, and granted concepts count too."""
+    if not catalog.unlocks or length < 2:
+        return set()
+    widest: int | None = catalog._index.cache.get("widest")
+    if widest is None:
+        widest = catalog._index.cache["widest"] = max(
+            (
+                len({c for r in catalog.recipes_for(key) for c in r.outputs})
+                for key in {r.inputs for r in catalog.recipes}
+            ),
+            default=0,
+        )
+    ceiling = len(have) + (length - 1) * widest
+    granted: set[str] = set()
+    for unlock in sorted(catalog.unlocks, key=lambda u: u.after):
+        if unlock.after <= len(have):
+            continue  # fired already
+        if unlock.after > ceiling + len(granted):
+            break
+        granted.update(c for c in unlock.outputs if c not in have)
+    return granted
 
 
 def best_next(catalog: Catalog, have: Collection[str], *targets: str, budget: float = 1.0) -> NextStep | None:
