@@ -114,9 +114,12 @@ def _prunable(lt: LocalTask, best: list[int], lm: list[int]) -> tuple[set[int], 
 REDUCE_ROUNDS = 4
 
 
-def _reduce(lt: LocalTask, best: list[int]) -> tuple[LocalTask, list[int], int]:
+def _reduce(
+    lt: LocalTask, best: list[int], clock: Callable[[], float], deadline: float
+) -> tuple[LocalTask, list[int], int]:
     """Drop the actions no plan shorter than ``best`` needs: those :func:`_prunable` rules out and dominated ones
-    (:mod:`.dominance`), again while a round removes something.  Returns the smaller task, ``best`` (perhaps shorter)
+    (:mod:`.dominance`), again while a round removes a twentieth of them or more (each removal strengthens the
+    landmarks of the next round), and not after ``deadline``.  Returns the smaller task, ``best`` (perhaps shorter)
     in its numbering, and a lower bound on the length of every plan.
 
     Both rules keep a shortest plan: a plan shorter than ``best`` uses only prunable-kept actions, and putting each
@@ -124,6 +127,8 @@ def _reduce(lt: LocalTask, best: list[int]) -> tuple[LocalTask, list[int], int]:
     """
     lower = 0
     for _ in range(REDUCE_ROUNDS):
+        if clock() >= deadline:
+            break
         lm = fact_landmarks(lt)
         root = dominators(lt, lm)
         pre_mask, add_mask, goal = masks(lt)
@@ -131,12 +136,15 @@ def _reduce(lt: LocalTask, best: list[int]) -> tuple[LocalTask, list[int], int]:
         keep, bound = _prunable(lt, best, lm)
         lower = max(lower, bound)
         kept = [a for a in keep if root[a] == a]
-        if len(kept) == lt.n_actions or lower >= len(best):
+        removed = lt.n_actions - len(kept)
+        if not removed or lower >= len(best):
             break
         plan = [lt.orig[a] for a in best]
         lt = lt.restrict(kept)
         where = {o: a for a, o in enumerate(lt.orig)}
         best = [where[o] for o in plan]
+        if removed * 20 < lt.n_actions + removed:
+            break
     return lt, best, lower
 
 
@@ -217,7 +225,7 @@ class Planner:
         lower = 1
         effort = 0
         if len(best) > lower and clock() < deadline:
-            lt, best, landmark_bound = _reduce(lt, best)
+            lt, best, landmark_bound = _reduce(lt, best, clock, deadline)
             lower = max(lower, landmark_bound)
             landmarks = lm_cut(lt, clock=clock, deadline=deadline) or []
             lower = max(lower, len(landmarks))
