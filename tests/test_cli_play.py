@@ -282,3 +282,10 @@ def test_undo_load_and_paths_from_the_menu(tmp_path: pathlib.Path) -> None:
     assert f"Loaded {save}: 4 of 36 concepts discovered" in out  # a fixed copy: later moves do not change it
     assert "Module 1: Small model baseline (module_1)" in out and "Hints (h) now lead along this path." in out
     assert "Try " in out
+    # the view plans the whole rest of the path at once (the save was loaded: four concepts known)
+    game = craftcore.Game.new(FOUNDATIONS_DIR, installed=False)
+    game.combine("calculus", "probability")
+    left = [c for c in game.catalog.paths["module_1"].steps if c not in game.discovered]
+    plan = game.plan(*left, budget=5.0)
+    assert plan.optimal
+    assert f"{len(plan)} combinations to finish it from here (the fewest possible)" in out

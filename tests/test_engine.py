@@ -228,6 +228,24 @@ def test_suggest_names_inputs_only(elements: craftcore.Catalog) -> None:
     assert game.combine(*toward.inputs).new == ("steam",)
 
 
+def test_a_hint_along_a_path_plans_all_its_remaining_steps_at_once(elements: craftcore.Catalog) -> None:
+    """Following a path, the hint is the first step of the fewest combinations that discover every step left."""
+    game = Game(elements)
+    while True:
+        left = [c for c in elements.paths["weather"].steps if c not in game.discovered]
+        suggestion = game.suggest(toward="weather")
+        if not left:
+            assert suggestion is None or suggestion.toward is None
+            break
+        plan = game.plan(*left, budget=5.0, record=False)
+        assert suggestion is not None and plan.optimal
+        assert suggestion.inputs == plan.steps[0].inputs and suggestion.toward == left[0]
+        game.combine(*suggestion.inputs)
+        after = [c for c in left if c not in game.discovered]
+        if after:  # one combination fewer left, no more
+            assert len(game.plan(*after, budget=5.0, record=False)) == len(plan) - 1
+
+
 # ------------------------------------------------------------------------------------------------ plain data
 
 

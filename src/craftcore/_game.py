@@ -534,10 +534,10 @@ class Game:
     def suggest(self, *, toward: str | None = None, budget: float = 1.0, record: bool = True) -> Suggestion | None:
         """A next move for a player who asks for help: a combination that discovers something now.
 
-        With ``toward`` (a concept id, or a learning path id: its next undiscovered step), the first step of the
-        optimal plan toward it; otherwise the available combination whose easiest result is the lowest star level,
-        preferring what was discovered last. Unless ``record`` is false, the hint is counted in :attr:`help` (the
-        same hint twice in a row counts once).
+        With ``toward`` (a concept id, or a learning path id), the first step of the optimal plan toward it (for a
+        path, the plan that discovers all its remaining steps; ``target`` is then its next step); otherwise the
+        available combination whose easiest result is the lowest star level, preferring what was discovered last.
+        Unless ``record`` is false, the hint is counted in :attr:`help` (the same hint twice in a row counts once).
 
         :returns: the suggestion, or ``None`` when nothing new can be discovered.
         :raises UnknownConcept: ``toward`` is neither a concept nor a path.
@@ -547,17 +547,26 @@ class Game:
             return None
         catalog = self.catalog
         target = toward
+        goals: tuple[str, ...] = (toward,) if toward is not None else ()
         if toward is not None and toward in catalog.paths:
             target = self.path_progress(toward).next
+            # the whole rest of the path at once: its fewest combinations, not those of one step after another
+            goals = tuple(c for c in catalog.paths[toward].steps if c not in state.discovered)
         if target is not None:
             catalog.concept(target)
             if target not in state.discovered:
-                try:
-                    plan = self.plan(target, budget=budget, record=False)
-                except CraftError:
-                    plan = None
+                plan = None
+                for wanted in (goals, (target,)):  # a path step that cannot be reached must not hide the others
+                    try:
+                        plan = self.plan(*wanted, budget=budget, record=False)
+                        break
+                    except CraftError:
+                        continue
                 if plan is not None and plan.steps and tuple(plan.steps[0].inputs) in state.open:
-                    found = Suggestion(tuple(plan.steps[0].inputs), target, "the first step of the shortest route")
+                    why = "the first step of the shortest route" + (
+                        " through the rest of the path" if len(goals) > 1 else ""
+                    )
+                    found = Suggestion(tuple(plan.steps[0].inputs), target, why)
                     return self._helped("hint", (found.inputs,), target, found, record)
         discovered = state.discovered
 

@@ -506,7 +506,8 @@ class Play:
                 self.console.print(describe_unknown(self.catalog, exc))
             text = ""
         self.following = pid
-        self.console.lines(render.path_lines(self.style, self.game, pid, full=True))
+        left = render.path_left(self.game, pid, self.budget)
+        self.console.lines(render.path_lines(self.style, self.game, pid, full=True, left=left))
         self.console.print(self.style.dim("Hints (h) now lead along this path."))
 
     def do_hint(self, _: str) -> None:

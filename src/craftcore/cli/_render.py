@@ -7,6 +7,7 @@ interactive game and the one-shot commands, and tests compare plain strings.
 from __future__ import annotations
 
 import datetime
+import math
 import os
 import shutil
 import textwrap
@@ -15,7 +16,17 @@ from typing import IO, Any
 
 import attrs
 
-from craftcore import Catalog, CombineResult, Concept, Game, Plan, Prerequisites, Problem, level_for_score
+from craftcore import (
+    Catalog,
+    CombineResult,
+    Concept,
+    CraftError,
+    Game,
+    Plan,
+    Prerequisites,
+    Problem,
+    level_for_score,
+)
 
 __all__ = [
     "Style",
@@ -25,6 +36,7 @@ __all__ = [
     "failure_lines",
     "format_duration",
     "next_level_score",
+    "path_left",
     "path_lines",
     "plan_lines",
     "result_lines",
@@ -342,6 +354,11 @@ def stats_lines(style: Style, game: Game, now: float, played: float | None = Non
     return lines
 
 
+def plan_quality(plan: Plan) -> str:
+    """What is proven of a plan's length, in words."""
+    return "the fewest possible" if plan.optimal else f"at least {math.ceil(plan.lower_bound)} are needed"
+
+
 def plan_lines(style: Style, game: Game, plan: Plan, prerequisites: Prerequisites | None) -> list[str]:
     catalog = game.catalog
     targets = [catalog.concepts[t] for t in plan.targets]
@@ -350,7 +367,7 @@ def plan_lines(style: Style, game: Game, plan: Plan, prerequisites: Prerequisite
     if not plan.steps:
         lines.append(f"You have discovered {' and '.join(t.name for t in targets)} already.")
     else:
-        quality = "the fewest possible" if plan.optimal else f"at least {plan.lower_bound} are needed"
+        quality = plan_quality(plan)
         lines.append(
             f"{len(plan.steps)} combination{'s' if len(plan.steps) != 1 else ''} from where you are ({quality}):"
         )
@@ -367,7 +384,21 @@ def plan_lines(style: Style, game: Game, plan: Plan, prerequisites: Prerequisite
     return lines
 
 
-def path_lines(style: Style, game: Game, path_id: str, *, full: bool) -> list[str]:
+def path_left(game: Game, path_id: str, budget: float) -> Plan | None:
+    """The plan that discovers every remaining step of a learning path at once, or None when none is left or some
+    step cannot be obtained from here."""
+    steps = [c for c in game.catalog.paths[path_id].steps if c not in game.discovered]
+    if not steps:
+        return None
+    try:
+        return game.plan(*steps, budget=budget, record=False)
+    except CraftError:
+        return None
+
+
+def path_lines(style: Style, game: Game, path_id: str, *, full: bool, left: Plan | None = None) -> list[str]:
+    """A learning path: a line of progress, or (``full``) its steps too and, given ``left`` (the plan that discovers
+    every remaining step at once), how many combinations finishing it takes."""
     catalog = game.catalog
     progress = game.path_progress(path_id)
     path = progress.path
@@ -384,6 +415,9 @@ def path_lines(style: Style, game: Game, path_id: str, *, full: bool) -> list[st
             mark = style.paint(">", "bold", "yellow") if cid == progress.next else " "
         lines.append(f"  [{mark}] {number:>2}. {name(catalog, cid)}")
     lines.append(f"  {nxt}")
+    if left is not None and left.steps:
+        n = len(left.steps)
+        lines.append(f"  {n} combination{'s' if n != 1 else ''} to finish it from here ({plan_quality(left)})")
     return lines
 
 

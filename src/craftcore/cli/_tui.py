@@ -329,7 +329,10 @@ class CraftApp(App[None]):
             return
         self.following = pid
         self._hinted = None
-        self.show_text([*render.path_lines(_PLAIN, self.game, pid, full=True), "", "Hints (F2) now lead along it."])
+        left = render.path_left(self.game, pid, self.budget)
+        self.show_text(
+            [*render.path_lines(_PLAIN, self.game, pid, full=True, left=left), "", "Hints (F2) now lead along it."]
+        )
 
     # ------------------------------------------------------------------------------------------------- actions
 
